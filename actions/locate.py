@@ -1,0 +1,112 @@
+"""Where the user lives, from a department code, a postal code or a commune name.
+
+Pure module: no Rasa import. Geography comes from INSEE's COG (data/geo).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from actions.geography import Geography
+from actions.text import fold
+
+_DEPT = re.compile(r"^(?:0?[1-9]|[1-8]\d|9[0-5]|2[ab]|97[1-6])$", re.IGNORECASE)
+_POSTAL = re.compile(r"^\d{5}$")
+
+
+@dataclass(frozen=True)
+class Place:
+    """A department the user belongs to (for contacts), with how it was found."""
+
+    department_code: str
+    department_name: str
+    label: str  # "la Gironde", "Paris", "l'Ain": the department with its article
+    commune: str | None = None
+
+
+@dataclass(frozen=True)
+class Ambiguous:
+    """A commune name found in several departments: the user must choose."""
+
+    name: str
+    options: tuple[Place, ...]
+
+
+def department_code(text: str) -> str | None:
+    """'33', 'le 2a', '974', '1' → '33', '2A', '974', '01'; None when not a department."""
+    token = fold(text).replace("le ", "").replace("dans ", "").replace(" ", "")
+    if not _DEPT.match(token):
+        return None
+    token = token.upper()
+    return token.zfill(2) if token.isdigit() and len(token) < 2 else token
+
+
+def department_from_postal_code(code: str) -> str | None:
+    """First digits of a postal code → department (Corsica and overseas included)."""
+    code = code.strip()
+    if not _POSTAL.match(code):
+        return None
+    if code.startswith("97"):
+        dept = code[:3]
+        return dept if dept in {"971", "972", "973", "974", "976"} else None
+    if code.startswith("20"):
+        number = int(code)
+        if 20000 <= number <= 20199:
+            return "2A"
+        if 20200 <= number <= 20699:
+            return "2B"
+        return None
+    dept = code[:2]
+    return dept if department_code(dept) and dept != "00" else None
+
+
+def place_for_department(geo: Geography, code: str) -> Place | None:
+    dept = geo.department(code)
+    if dept is None:
+        return None
+    return Place(dept.code, dept.name, dept.with_article)
+
+
+def locate(
+    geo: Geography,
+    *,
+    department: str | None = None,
+    postal_code: str | None = None,
+    city: str | None = None,
+) -> Place | Ambiguous | None:
+    """The user's department from the most precise clue given; None when none fits."""
+    if postal_code:
+        code = department_from_postal_code(postal_code)
+        if code and (place := place_for_department(geo, code)):
+            return place
+    if city:
+        found = resolve_city(geo, city)
+        if found is not None:
+            return found
+    if department:
+        code = department_code(department)
+        if code:
+            return place_for_department(geo, code)
+    return None
+
+
+def resolve_city(geo: Geography, name: str) -> Place | Ambiguous | None:
+    """A commune name (or a department name, "la Gironde") → its department."""
+    communes = [c for c in geo.find_communes(name) if c.type_code in ("COM", "ARM")]
+    if not communes and (dept := geo.find_department(name)):
+        return place_for_department(geo, dept.code)
+    # An arrondissement and its city share a department: keep one place per department.
+    by_department: dict[str, Place] = {}
+    for commune in communes:
+        place = place_for_department(geo, commune.department_code)
+        if place and commune.department_code not in by_department:
+            by_department[commune.department_code] = Place(
+                place.department_code, place.department_name, place.label, commune.name
+            )
+    if not by_department:
+        return None
+    if len(by_department) == 1:
+        return next(iter(by_department.values()))
+    options = tuple(sorted(by_department.values(), key=lambda p: p.department_code))
+    return Ambiguous(communes[0].name, options)

@@ -1,0 +1,32 @@
+"""Every setting of the action server, read from environment variables in one place."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    timezone: str
+    knowledge_dir: Path
+    geo_dir: Path
+    log_level: str
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Reads the environment once per process (tests call ``get_settings.cache_clear()``)."""
+    default_db = f"sqlite:///{PROJECT_ROOT / 'var' / 'assistant.db'}"
+    return Settings(
+        database_url=os.environ.get("DATABASE_URL", default_db),
+        timezone=os.environ.get("ASSISTANT_TIMEZONE", "Europe/Paris"),
+        knowledge_dir=Path(os.environ.get("KNOWLEDGE_DIR", PROJECT_ROOT / "data" / "knowledge")),
+        geo_dir=Path(os.environ.get("GEO_DIR", PROJECT_ROOT / "data" / "geo")),
+        log_level=os.environ.get("LOG_LEVEL", "INFO").upper(),
+    )

@@ -1,0 +1,1 @@
+"""Plug-ins loaded by the Rasa server (NLU components, tracker store, logging)."""

@@ -1,0 +1,17 @@
+# Defaults for every setting of the two servers; sourced by the other scripts.
+# Override any of them from the environment (e.g. RASA_PORT=5006 make run).
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
+export VENV="${VENV:-$ROOT/.venv}"
+export RASA_PORT="${RASA_PORT:-5005}"
+export ACTION_PORT="${ACTION_PORT:-5055}"
+export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:$ACTION_PORT/webhook}"
+export VAR_DIR="${VAR_DIR:-$ROOT/var}"
+export TRACKER_DB="${TRACKER_DB:-$VAR_DIR/tracker.db}"
+export MODEL_PATH="${MODEL_PATH:-$ROOT/models/current.tar.gz}"
+export LOG_DIR="${LOG_DIR:-$VAR_DIR/log}"
+export LOG_LEVEL="${LOG_LEVEL:-INFO}"
+export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
+export RASA_TELEMETRY_ENABLED=false
+export SQLALCHEMY_SILENCE_UBER_WARNING=1
+mkdir -p "$VAR_DIR" "$LOG_DIR"

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Every check, in the order a failure is cheapest to find. Called by `make test`.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$ROOT"
+RESULTS="${RESULTS_DIR:-$ROOT/results}"
+mkdir -p "$RESULTS"
+DATA_ARGS=(--data data/nlu data/rules data/stories)
+step() { printf '\n==> %s\n' "$*"; }
+
+step "Lint (ruff)"
+"$VENV/bin/ruff" check .
+"$VENV/bin/ruff" format --check .
+
+step "Training data and domain are consistent (rasa data validate)"
+"$VENV/bin/rasa" data validate --fail-on-warnings --domain domain.yml "${DATA_ARGS[@]}" \
+  --config config.yml
+
+step "Unit and action tests (pytest)"
+"$VENV/bin/pytest" tests/unit -q -p no:cacheprovider
+
+step "NLU on the held-out test set (macro intent F1 must be >= ${MIN_INTENT_F1:=0.90})"
+"$VENV/bin/rasa" test nlu --model "$MODEL_PATH" --nlu tests/nlu --out "$RESULTS/nlu" \
+  --no-plot >"$RESULTS/nlu.log" 2>&1 || { tail -50 "$RESULTS/nlu.log"; exit 1; }
+"$VENV/bin/python" scripts/check_nlu.py "$RESULTS/nlu/intent_report.json" "$MIN_INTENT_F1"
+
+step "Conversation tests (rasa test core --fail-on-prediction-errors)"
+"$VENV/bin/rasa" test core --model "$MODEL_PATH" --stories tests/conversations \
+  --out "$RESULTS/core" --fail-on-prediction-errors --no-plot \
+  >"$RESULTS/core.log" 2>&1 || { tail -60 "$RESULTS/core.log"; cat "$RESULTS/core/failed_test_stories.yml" 2>/dev/null | head -80; exit 1; }
+grep -E "Finished collecting predictions|Correct:|Accuracy" "$RESULTS/core.log" | tail -3 || true
+
+step "Integration tests (real action server and Rasa server, REST channel)"
+"$VENV/bin/pytest" tests/integration -q -p no:cacheprovider

@@ -1,0 +1,146 @@
+"""Starts the real action server and Rasa server once for the integration tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+VENV_BIN = Path(sys.executable).parent
+MODEL = Path(os.environ.get("MODEL_PATH", ROOT / "models" / "current.tar.gz"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url} exited early:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.5)
+    raise RuntimeError(f"{url} not up after {timeout}s:\n{log.read_text()[-3000:]}")
+
+
+@dataclass
+class Assistant:
+    rasa_url: str
+    tracker_db: Path
+    log_dir: Path
+
+    def send(self, sender: str, message: str) -> list[dict[str, Any]]:
+        body = json.dumps({"sender": sender, "message": message}).encode()
+        request = urllib.request.Request(
+            f"{self.rasa_url}/webhooks/rest/webhook",
+            data=body,
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.loads(response.read())
+
+    def conversation(self) -> Conversation:
+        return Conversation(self, f"test-{uuid.uuid4()}")
+
+
+@dataclass
+class Conversation:
+    assistant: Assistant
+    sender: str
+
+    def say(self, message: str) -> str:
+        """All the text the bot answers to one message, joined."""
+        replies = self.assistant.send(self.sender, message)
+        assert replies, f"no answer to {message!r}"
+        return "\n".join(r.get("text", "") for r in replies)
+
+    def buttons(self, message: str) -> list[dict[str, str]]:
+        return [b for r in self.assistant.send(self.sender, message) for b in r.get("buttons", [])]
+
+
+def start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
+    handle = log.open("ab")
+    return subprocess.Popen(args, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
+    if not MODEL.exists():
+        pytest.fail(f"no trained model at {MODEL}: run `make train` first")
+    work = tmp_path_factory.mktemp("assistant")
+    action_port, rasa_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "ACTION_PORT": str(action_port),
+        "RASA_PORT": str(rasa_port),
+        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
+        "TRACKER_DB": str(work / "tracker.db"),
+        "VAR_DIR": str(work),
+        "LOG_DIR": str(work),
+        "RASA_TELEMETRY_ENABLED": "false",
+    }
+    actions = start(
+        [
+            str(VENV_BIN / "rasa"),
+            "run",
+            "actions",
+            "--actions",
+            "actions",
+            "--port",
+            str(action_port),
+        ],
+        env,
+        work / "actions.log",
+    )
+    rasa = start(
+        [
+            str(VENV_BIN / "rasa"),
+            "run",
+            "--model",
+            str(MODEL),
+            "--port",
+            str(rasa_port),
+            "--credentials",
+            "credentials.yml",
+            "--endpoints",
+            "endpoints.yml",
+        ],
+        env,
+        work / "rasa.log",
+    )
+    try:
+        wait_until_up(f"http://127.0.0.1:{action_port}/health", actions, work / "actions.log")
+        wait_until_up(f"http://127.0.0.1:{rasa_port}/", rasa, work / "rasa.log")
+        yield Assistant(f"http://127.0.0.1:{rasa_port}", work / "tracker.db", work)
+    finally:
+        stop(rasa)
+        stop(actions)

@@ -1,0 +1,95 @@
+"""The content is data: every answer and response is in French and traces to a dated source."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import make_tracker, run_action, said
+
+from actions.content import answers
+from actions.fallback import ActionAskRephrase, ActionDefaultFallback
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCES = yaml.safe_load((ROOT / "data/knowledge/sources.yml").read_text(encoding="utf-8"))
+URL = re.compile(r"https?://[^\s)]+")
+
+
+def all_texts(domain) -> list[tuple[str, str]]:
+    texts = [(name, v["text"]) for name, variants in domain["responses"].items() for v in variants]
+    texts += [(key, a.text) for key, a in answers().items()]
+    return texts
+
+
+def test_every_source_has_a_title_an_https_url_and_a_date() -> None:
+    for key, source in SOURCES["sources"].items():
+        assert source["title"], key
+        assert source["url"].startswith("https://"), key
+        assert isinstance(source["checked_on"], dt.date), key
+        assert source["kind"] in ("official", "secondary"), key
+
+
+def test_every_answer_names_existing_sources() -> None:
+    for key, answer in answers().items():
+        assert set(answer.sources) <= set(SOURCES["sources"]), key
+
+
+def test_every_domain_response_is_listed_with_its_sources(domain) -> None:
+    listed = SOURCES["responses"]
+    assert set(domain["responses"]) == set(listed)
+    for name, keys in listed.items():
+        assert set(keys) <= set(SOURCES["sources"]), name
+
+
+def test_an_answer_stating_a_phone_number_has_a_source(domain) -> None:
+    for name, text in all_texts(domain):
+        if re.search(r"3646|\+33|02 69", text):
+            sources = SOURCES["responses"].get(name) or answers().get(name).sources
+            assert sources, name
+
+
+def test_every_link_shown_to_users_is_https(domain) -> None:
+    for name, text in all_texts(domain):
+        for url in URL.findall(text):
+            assert url.startswith("https://"), (name, url)
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        "0,06",
+        "0.06",
+        "sécurité sociale étudiante existe",
+        "LMDE",
+        "SMEREP",
+        "clé est secrète",
+        "3 à 6 mois",
+    ],
+)
+def test_the_common_mistakes_are_never_repeated(domain, wrong: str) -> None:
+    for name, text in all_texts(domain):
+        assert wrong not in text, name
+
+
+def test_3646_always_comes_with_its_official_price_wording(domain) -> None:
+    for name, text in all_texts(domain):
+        flat = " ".join(text.split())
+        if "3646" in flat:
+            assert "3646 (service gratuit + prix de l'appel)" in flat, name
+
+
+def test_ask_rephrase_and_the_last_fallback_answer_in_french(domain) -> None:
+    messages, events = run_action(
+        ActionAskRephrase(), make_tracker("blabla", "out_of_scope"), domain
+    )
+    assert said(messages) == ["ask_rephrase"]
+    messages, events = run_action(
+        ActionDefaultFallback(), make_tracker("blabla", "nlu_fallback"), domain
+    )
+    assert said(messages) == ["default"]
+    assert "3646" in messages[0]["text"]
+    assert [b["payload"] for b in messages[0]["buttons"]][-1] == "/human_handoff"
+    assert events[0]["event"] == "rewind"
