@@ -12,13 +12,13 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 
 TRAIN_INPUTS := config.yml domain.yml addons/nlu.py $(shell find data/nlu data/rules data/stories -name '*.yml' 2>/dev/null)
 
-.PHONY: help install train run shell test lint format clean
+.PHONY: help install train db run shell test lint format clean
 
 help:
 	@echo "make run    - set everything up, then start the assistant (REST on :5005, actions on :5055)"
 	@echo "make shell  - set everything up, then talk to the assistant in the terminal (rasa shell)"
 	@echo "make test   - set everything up, then run every check"
-	@echo "make install | train | lint | format | clean"
+	@echo "make install | train | db (knowledge base) | lint | format | clean"
 
 $(VENV)/.installed: requirements.lock scripts/find-python310.sh
 	@echo "==> Creating the virtual environment with Python 3.10"
@@ -41,10 +41,13 @@ $(MODEL): $(VENV)/.installed $(TRAIN_INPUTS)
 
 train: $(MODEL)
 
-run: $(MODEL)
+db: $(VENV)/.installed
+	@$(BIN)/python -m actions.knowledge.loader
+
+run: $(MODEL) db
 	@scripts/run.sh serve
 
-shell: $(MODEL)
+shell: $(MODEL) db
 	@scripts/run.sh shell
 
 lint: $(VENV)/.installed
@@ -55,7 +58,7 @@ format: $(VENV)/.installed
 	@$(BIN)/ruff check --fix .
 	@$(BIN)/ruff format .
 
-test: $(MODEL)
+test: $(MODEL) db
 	@scripts/test.sh
 
 clean:

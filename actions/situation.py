@@ -16,6 +16,7 @@ from actions.geography import get_geography
 from actions.locate import Ambiguous, Place, locate
 from actions.say import say
 from actions.status import canonical_status
+from actions.text import fold
 
 OVERSEAS_CGSS = {"971", "972", "973", "974"}
 MAYOTTE = "976"
@@ -108,6 +109,11 @@ def answer_contact(
     dispatcher: CollectingDispatcher, tracker: Tracker, *, general_if_unknown: bool = True
 ) -> list[dict[str, Any]]:
     """Tells the caisse for the user's place, asks which one for an ambiguous name."""
+    country = latest_entity(tracker, "country")
+    if country and fold(country) != "france":
+        # "je vis au Canada, quel numéro ?": the caisse is reached from abroad.
+        say(dispatcher, "contact_from_abroad", country=country)
+        return []
     clues = {name: latest_entity(tracker, name) for name in PLACE_ENTITIES}
     if not any(clues.values()):  # nothing new in this message: what we were told before
         clues = {name: tracker.get_slot(name) for name in PLACE_ENTITIES}

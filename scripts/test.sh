@@ -19,6 +19,9 @@ step "Training data and domain are consistent (rasa data validate)"
 step "Unit and action tests (pytest)"
 "$VENV/bin/pytest" tests/unit -q -p no:cacheprovider
 
+step "The held-out NLU set shares no example with the training data"
+"$VENV/bin/python" scripts/check_nlu_split.py data/nlu tests/nlu 2>/dev/null
+
 step "NLU on the held-out test set (macro intent F1 must be >= ${MIN_INTENT_F1:=0.90})"
 "$VENV/bin/rasa" test nlu --model "$MODEL_PATH" --nlu tests/nlu --out "$RESULTS/nlu" \
   --no-plot >"$RESULTS/nlu.log" 2>&1 || { tail -50 "$RESULTS/nlu.log"; exit 1; }

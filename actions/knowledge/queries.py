@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, literal_column, null, select, union_all
 from sqlalchemy.orm import Session
 
 from actions.geography import normalize_name
@@ -178,6 +178,155 @@ class CommuneInfo:
         return self.name.replace(" Arrondissement", " arrondissement")
 
 
+# -- statements ---------------------------------------------------------------------------
+# Built once at import with bound parameters (SQLAlchemy then reuses their cache keys and
+# compiled forms); column-level selects, so no ORM object is built; a look-up costs 1 to 4
+# queries.
+
+_source = models.Source.__table__
+_procedure = models.Procedure.__table__
+_step = models.ProcedureStep.__table__
+_document = models.ProcedureDocument.__table__
+_link = models.ProcedureLink.__table__
+_procedure_source = models.ProcedureSource.__table__
+_procedure_status = models.ProcedureStatus.__table__
+_organism = models.Organism.__table__
+_organism_source = models.OrganismSource.__table__
+_phone = models.Phone.__table__
+_phone_source = models.PhoneSource.__table__
+_organism_phone = models.OrganismPhone.__table__
+_department = models.Department.__table__
+_local_body = models.LocalBody.__table__
+_commune = models.Commune.__table__
+_status_rule = models.StatusRule.__table__
+_status_rule_source = models.StatusRuleSource.__table__
+
+
+def _tag(name: str) -> Any:
+    return literal_column(f"'{name}'").label("kind")
+
+
+_SOURCE = select(*_source.c).where(_source.c.key == bindparam("key"))
+
+_PROCEDURE = select(*_procedure.c).where(_procedure.c.id == bindparam("pid"))
+
+# Steps, documents, links, sources and statuses of a procedure in one query.
+_PROCEDURE_CHILDREN = union_all(
+    select(_tag("step"), _step.c.position, _step.c.text.label("a"), null().label("b")).where(
+        _step.c.procedure_id == bindparam("pid")
+    ),
+    select(_tag("document"), _document.c.position, _document.c.text, null()).where(
+        _document.c.procedure_id == bindparam("pid")
+    ),
+    select(_tag("link"), _link.c.position, _link.c.title, _link.c.url).where(
+        _link.c.procedure_id == bindparam("pid")
+    ),
+    select(
+        _tag("source"), _procedure_source.c.position, _procedure_source.c.source_key, null()
+    ).where(_procedure_source.c.procedure_id == bindparam("pid")),
+    select(_tag("status"), literal_column("0"), _procedure_status.c.status, null()).where(
+        _procedure_status.c.procedure_id == bindparam("pid")
+    ),
+).order_by("kind", "position", "a")
+
+_TOPIC_DEFAULT = select(
+    _procedure.c.id, literal_column("2").label("rank"), _procedure.c.position
+).where(_procedure.c.topic == bindparam("topic"), _procedure.c.is_default.is_(True))
+_TOPIC_STATUS = (
+    select(_procedure.c.id, literal_column("0").label("rank"), _procedure.c.position)
+    .join(_procedure_status, _procedure_status.c.procedure_id == _procedure.c.id)
+    .where(
+        _procedure.c.topic == bindparam("topic"), _procedure_status.c.status == bindparam("status")
+    )
+)
+_TOPIC_STATUS_RULE = (
+    select(_procedure.c.id, literal_column("1").label("rank"), _procedure.c.position)
+    .join(_status_rule, _status_rule.c.procedure_id == _procedure.c.id)
+    .where(_procedure.c.topic == bindparam("topic"), _status_rule.c.status == bindparam("status"))
+)
+_PROCEDURE_FOR_TOPIC = _TOPIC_DEFAULT.order_by(_procedure.c.position).limit(1)
+_PROCEDURE_FOR_TOPIC_AND_STATUS = (
+    union_all(_TOPIC_STATUS, _TOPIC_STATUS_RULE, _TOPIC_DEFAULT)
+    .order_by("rank", "position")
+    .limit(1)
+)
+
+_ORGANISM = select(*_organism.c).where(_organism.c.key == bindparam("key"))
+_ORGANISM_BY_KIND = (
+    select(*_organism.c)
+    .where(_organism.c.kind == bindparam("kind"))
+    .order_by(_organism.c.position)
+    .limit(1)
+)
+_ORGANISM_PHONES = (
+    select(*_phone.c)
+    .join(_organism_phone, _organism_phone.c.phone_key == _phone.c.key)
+    .where(_organism_phone.c.organism_key == bindparam("key"))
+    .order_by(_organism_phone.c.position)
+)
+# The organism's own sources (phone_key '') and those of its phones, in one query.
+_ORGANISM_SOURCES = union_all(
+    select(
+        literal_column("''").label("phone_key"),
+        _organism_source.c.position,
+        _organism_source.c.source_key,
+    ).where(_organism_source.c.organism_key == bindparam("key")),
+    select(_phone_source.c.phone_key, _phone_source.c.position, _phone_source.c.source_key)
+    .join(_organism_phone, _organism_phone.c.phone_key == _phone_source.c.phone_key)
+    .where(_organism_phone.c.organism_key == bindparam("key")),
+).order_by("phone_key", "position")
+
+_PHONE_SOURCES = (
+    select(_phone_source.c.phone_key, _phone_source.c.source_key)
+    .where(_phone_source.c.phone_key.in_(bindparam("keys", expanding=True)))
+    .order_by(_phone_source.c.phone_key, _phone_source.c.position)
+)
+_NATIONAL_PHONE = (
+    select(*_phone.c)
+    .join(_organism, _organism.c.key == _phone.c.owner_key)
+    .where(_organism.c.kind == bindparam("kind"), _phone.c.from_abroad.is_(False))
+    .order_by(_phone.c.position)
+    .limit(1)
+)
+_ABROAD_PHONES = select(*_phone.c).where(_phone.c.from_abroad.is_(True)).order_by(_phone.c.position)
+
+_DEPARTMENT = select(*_department.c).where(_department.c.code == bindparam("code"))
+
+_dept = _department.alias("d")
+_LOCAL_BODY = (
+    select(
+        *_organism.c,
+        _local_body.c.note,
+        _dept.c.code.label("department_code"),
+        _dept.c.name.label("department_name"),
+        _dept.c.article,
+        _dept.c.preposition,
+        _dept.c.is_metropolitan,
+    )
+    .select_from(_local_body)
+    .join(_organism, _organism.c.key == _local_body.c.organism_key)
+    .join(_dept, _dept.c.code == _local_body.c.department_code)
+    .where(_local_body.c.department_code == bindparam("code"))
+)
+
+_STATUS_RULE = (
+    select(*_status_rule.c, _status_rule_source.c.source_key)
+    .outerjoin(_status_rule_source, _status_rule_source.c.status == _status_rule.c.status)
+    .where(_status_rule.c.status == bindparam("status"))
+    .order_by(_status_rule_source.c.position)
+)
+
+_communes = select(
+    _commune.c.code, _commune.c.name, _commune.c.department_code, _commune.c.type_code
+).where(_commune.c.folded_name == bindparam("name"))
+_COMMUNES = _communes.order_by(_commune.c.code).limit(bindparam("limit"))
+_COMMUNES_IN_DEPARTMENT = (
+    _communes.where(_commune.c.department_code == bindparam("code"))
+    .order_by(_commune.c.code)
+    .limit(bindparam("limit"))
+)
+
+
 # -- helpers -----------------------------------------------------------------------------
 
 
@@ -191,59 +340,61 @@ def _unique(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 
 
-def _texts(
-    session: Session, column: Any, parent_column: Any, parent: str, order: Any
-) -> tuple[str, ...]:
-    rows = session.execute(select(column).where(parent_column == parent).order_by(order))
-    return tuple(rows.scalars())
-
-
-def _phones(session: Session, organism_key: str) -> tuple[PhoneInfo, ...]:
-    link = models.OrganismPhone
-    rows = session.execute(
-        select(models.Phone)
-        .join(link, link.phone_key == models.Phone.key)
-        .where(link.organism_key == organism_key)
-        .order_by(link.position)
-    ).scalars()
-    return _phone_infos(session, list(rows))
-
-
-def _phone_infos(session: Session, phones: list[models.Phone]) -> tuple[PhoneInfo, ...]:
-    if not phones:
-        return ()
-    source = models.PhoneSource
-    sources: dict[str, list[str]] = {}
-    rows = session.execute(
-        select(source.phone_key, source.source_key)
-        .where(source.phone_key.in_([phone.key for phone in phones]))
-        .order_by(source.phone_key, source.position)
-    )
-    for phone_key, source_key in rows:
-        sources.setdefault(phone_key, []).append(source_key)
-    return tuple(
-        PhoneInfo(
-            key=phone.key,
-            number=phone.number,
-            label=phone.label,
-            from_abroad=phone.from_abroad,
-            price_note=phone.price_note,
-            hours=phone.hours,
-            hours_caution=phone.hours_caution,
-            owner_key=phone.owner_key,
-            sources=tuple(sources.get(phone.key, ())),
-        )
-        for phone in phones
-    )
-
-
-def _department_info(row: models.Department) -> DepartmentInfo:
+def _department_info(row: Any) -> DepartmentInfo:
     return DepartmentInfo(
         code=row.code,
         name=row.name,
         article=row.article,
         preposition=row.preposition,
-        is_metropolitan=row.is_metropolitan,
+        is_metropolitan=bool(row.is_metropolitan),
+    )
+
+
+def _phone_info(phone: Any, sources: Iterable[str]) -> PhoneInfo:
+    return PhoneInfo(
+        key=phone.key,
+        number=phone.number,
+        label=phone.label,
+        from_abroad=bool(phone.from_abroad),
+        price_note=phone.price_note,
+        hours=phone.hours,
+        hours_caution=phone.hours_caution,
+        owner_key=phone.owner_key,
+        sources=_unique(sources),
+    )
+
+
+def _phone_infos(session: Session, phones: list[Any]) -> tuple[PhoneInfo, ...]:
+    """PhoneInfo for phone rows, with their sources (one query)."""
+    if not phones:
+        return ()
+    sources: dict[str, list[str]] = {}
+    rows = session.execute(_PHONE_SOURCES, {"keys": [phone.key for phone in phones]})
+    for phone_key, source_key in rows:
+        sources.setdefault(phone_key, []).append(source_key)
+    return tuple(_phone_info(phone, sources.get(phone.key, ())) for phone in phones)
+
+
+def _organism_info(session: Session, row: Any) -> OrganismInfo:
+    """OrganismInfo for an organism row: its phones, then every source (two queries)."""
+    phones = session.execute(_ORGANISM_PHONES, {"key": row.key}).all()
+    sources: list[str] = []
+    phone_sources: dict[str, list[str]] = {}
+    for phone_key, _position, source_key in session.execute(_ORGANISM_SOURCES, {"key": row.key}):
+        if phone_key:
+            phone_sources.setdefault(phone_key, []).append(source_key)
+        else:
+            sources.append(source_key)
+    return OrganismInfo(
+        key=row.key,
+        name=row.name,
+        short_name=row.short_name,
+        kind=row.kind,
+        description=row.description,
+        website=row.website,
+        phones=tuple(_phone_info(phone, phone_sources.get(phone.key, ())) for phone in phones),
+        sources=tuple(sources),
+        checked_on=row.checked_on,
     )
 
 
@@ -251,7 +402,7 @@ def _department_info(row: models.Department) -> DepartmentInfo:
 
 
 def source(session: Session, key: str) -> SourceInfo | None:
-    row = session.get(models.Source, key)
+    row = session.execute(_SOURCE, {"key": key}).first()
     if row is None:
         return None
     return SourceInfo(row.key, row.title, row.url, row.kind, row.checked_on)
@@ -259,28 +410,26 @@ def source(session: Session, key: str) -> SourceInfo | None:
 
 def procedure(session: Session, procedure_id: str) -> ProcedureInfo | None:
     """A procedure by id ("lost_number_with_document"), with its steps, links and sources."""
-    row = session.get(models.Procedure, procedure_id)
+    row = session.execute(_PROCEDURE, {"pid": procedure_id}).first()
     if row is None:
         return None
-    step, doc, link = models.ProcedureStep, models.ProcedureDocument, models.ProcedureLink
-    src, status = models.ProcedureSource, models.ProcedureStatus
-    links = session.execute(
-        select(link.title, link.url).where(link.procedure_id == row.id).order_by(link.position)
-    )
+    found: dict[str, list[tuple[str, str | None]]] = {}
+    for kind, _position, first, second in session.execute(_PROCEDURE_CHILDREN, {"pid": row.id}):
+        found.setdefault(kind, []).append((first, second))
     return ProcedureInfo(
         id=row.id,
         topic=row.topic,
         title=row.title,
         audience=row.audience,
         summary=row.summary,
-        steps=_texts(session, step.text, step.procedure_id, row.id, step.position),
-        documents=_texts(session, doc.text, doc.procedure_id, row.id, doc.position),
+        steps=tuple(text for text, _ in found.get("step", ())),
+        documents=tuple(text for text, _ in found.get("document", ())),
         delays=row.delays,
-        links=tuple(LinkInfo(title, url) for title, url in links),
-        sources=_texts(session, src.source_key, src.procedure_id, row.id, src.position),
+        links=tuple(LinkInfo(title, url or "") for title, url in found.get("link", ())),
+        sources=tuple(key for key, _ in found.get("source", ())),
         checked_on=row.checked_on,
-        statuses=_texts(session, status.status, status.procedure_id, row.id, status.status),
-        is_default=row.is_default,
+        statuses=tuple(status for status, _ in found.get("status", ())),
+        is_default=bool(row.is_default),
     )
 
 
@@ -290,70 +439,42 @@ def procedure_for(session: Session, topic: str, status: str | None = None) -> Pr
     In order: the topic's procedure listing that status; the status's own procedure
     (statuses.yml) when it belongs to the topic; the topic's default procedure.
     """
-    proc, link = models.Procedure, models.ProcedureStatus
     if status:
         found = session.execute(
-            select(proc.id)
-            .join(link, link.procedure_id == proc.id)
-            .where(proc.topic == topic, link.status == status)
-            .order_by(proc.position)
-            .limit(1)
+            _PROCEDURE_FOR_TOPIC_AND_STATUS, {"topic": topic, "status": status}
         ).scalar()
-        if found is None:
-            rule = models.StatusRule
-            found = session.execute(
-                select(proc.id)
-                .join(rule, rule.procedure_id == proc.id)
-                .where(rule.status == status, proc.topic == topic)
-            ).scalar()
-        if found is not None:
-            return procedure(session, found)
-    found = session.execute(
-        select(proc.id).where(proc.topic == topic, proc.is_default.is_(True)).limit(1)
-    ).scalar()
+    else:
+        found = session.execute(_PROCEDURE_FOR_TOPIC, {"topic": topic}).scalar()
     return procedure(session, found) if found is not None else None
 
 
 def organism(session: Session, key: str) -> OrganismInfo | None:
     """An organism by key ("msa", "cssm", "cpam_33"), with its phones."""
-    row = session.get(models.Organism, key)
-    if row is None:
-        return None
-    src = models.OrganismSource
-    return OrganismInfo(
-        key=row.key,
-        name=row.name,
-        short_name=row.short_name,
-        kind=row.kind,
-        description=row.description,
-        website=row.website,
-        phones=_phones(session, row.key),
-        sources=_texts(session, src.source_key, src.organism_key, row.key, src.position),
-        checked_on=row.checked_on,
-    )
+    row = session.execute(_ORGANISM, {"key": key}).first()
+    return _organism_info(session, row) if row is not None else None
 
 
 def department(session: Session, code: str) -> DepartmentInfo | None:
     """A department by code: "33", "2a", "1", "974"."""
-    row = session.get(models.Department, department_key(code))
+    row = session.execute(_DEPARTMENT, {"code": department_key(code)}).first()
     return _department_info(row) if row is not None else None
 
 
 def local_body(session: Session, department_code: str) -> LocalBodyInfo | None:
     """The CPAM, CGSS or CSSM of a department, with its phones; None for an unknown code."""
-    body, dept = models.LocalBody, models.Department
-    found = session.execute(
-        select(body.organism_key, body.note, dept)
-        .join(dept, dept.code == body.department_code)
-        .where(body.department_code == department_key(department_code))
-    ).first()
-    if found is None:
+    row = session.execute(_LOCAL_BODY, {"code": department_key(department_code)}).first()
+    if row is None:
         return None
-    organism_key, note, department_row = found
-    info = organism(session, organism_key)
-    if info is None:  # impossible with the foreign key, kept for the type checker
-        return None
-    return LocalBodyInfo(department=_department_info(department_row), organism=info, note=note)
+    department_info = DepartmentInfo(
+        code=row.department_code,
+        name=row.department_name,
+        article=row.article,
+        preposition=row.preposition,
+        is_metropolitan=bool(row.is_metropolitan),
+    )
+    return LocalBodyInfo(
+        department=department_info, organism=_organism_info(session, row), note=row.note
+    )
 
 
 def contact_for_department(session: Session, code: str) -> ContactInfo | None:
@@ -376,25 +497,13 @@ def contact_for_department(session: Session, code: str) -> ContactInfo | None:
 
 def national_phone(session: Session) -> PhoneInfo | None:
     """The Assurance Maladie's number from France (3646), with its price and hours."""
-    phone, owner = models.Phone, models.Organism
-    row = session.execute(
-        select(phone)
-        .join(owner, owner.key == phone.owner_key)
-        .where(owner.kind == NATIONAL_KIND, phone.from_abroad.is_(False))
-        .order_by(phone.position)
-        .limit(1)
-    ).scalar()
+    row = session.execute(_NATIONAL_PHONE, {"kind": NATIONAL_KIND}).first()
     return _phone_infos(session, [row])[0] if row is not None else None
 
 
 def contact_from_abroad(session: Session) -> tuple[PhoneInfo, ...]:
     """Numbers to call from abroad: the Assurance Maladie's first, then Mayotte's CSSM."""
-    rows = session.execute(
-        select(models.Phone)
-        .where(models.Phone.from_abroad.is_(True))
-        .order_by(models.Phone.position)
-    ).scalars()
-    return _phone_infos(session, list(rows))
+    return _phone_infos(session, list(session.execute(_ABROAD_PHONES).all()))
 
 
 def organism_for_status(
@@ -405,11 +514,10 @@ def organism_for_status(
     For a national scheme (MSA, CNMSS, ENIM) the organism is always given; for "local"
     (the caisse of residence) it is given when ``department_code`` is.
     """
-    rule = session.get(models.StatusRule, status)
-    if rule is None:
+    rows = session.execute(_STATUS_RULE, {"status": status}).all()
+    if not rows:
         return None
-    src = models.StatusRuleSource
-    sources = list(_texts(session, src.source_key, src.status, rule.status, src.position))
+    rule = rows[0]
     body: OrganismInfo | None = None
     note: str | None = None
     if rule.organism_kind == LOCAL:
@@ -418,13 +526,8 @@ def organism_for_status(
             if local is not None:
                 body, note = local.organism, local.note
     else:
-        key = session.execute(
-            select(models.Organism.key)
-            .where(models.Organism.kind == rule.organism_kind)
-            .order_by(models.Organism.position)
-            .limit(1)
-        ).scalar()
-        body = organism(session, key) if key is not None else None
+        national = session.execute(_ORGANISM_BY_KIND, {"kind": rule.organism_kind}).first()
+        body = _organism_info(session, national) if national is not None else None
     return StatusInfo(
         status=rule.status,
         organism_kind=rule.organism_kind,
@@ -432,7 +535,7 @@ def organism_for_status(
         procedure_id=rule.procedure_id,
         organism=body,
         note=note,
-        sources=_unique(sources),
+        sources=_unique(r.source_key for r in rows if r.source_key is not None),
     )
 
 
@@ -447,9 +550,9 @@ def find_communes(
     key = normalize_name(name)
     if not key:
         return ()
-    commune = models.Commune
-    query = select(commune).where(commune.folded_name == key)
     if department_code:
-        query = query.where(commune.department_code == department_key(department_code))
-    rows = session.execute(query.order_by(commune.code).limit(limit)).scalars()
-    return tuple(CommuneInfo(r.code, r.name, r.department_code, r.type_code) for r in rows)
+        parameters = {"name": key, "code": department_key(department_code), "limit": limit}
+        rows = session.execute(_COMMUNES_IN_DEPARTMENT, parameters)
+    else:
+        rows = session.execute(_COMMUNES, {"name": key, "limit": limit})
+    return tuple(CommuneInfo(*row) for row in rows)

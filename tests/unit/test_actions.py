@@ -240,3 +240,12 @@ def test_previous_action_is_the_bot_turn_the_user_answers() -> None:
     ]
     assert previous_action(make_tracker("b", "inform", history=history)) == "action_contact"
     assert previous_action(make_tracker("b", "inform")) is None
+
+
+def test_contact_with_a_foreign_country_gives_the_international_number(domain) -> None:
+    tracker = make_tracker(
+        "j'habite en Espagne, quel numero ?", "contact", [{"entity": "country", "value": "Espagne"}]
+    )
+    messages, _ = run_action(ActionContact(), tracker, domain)
+    assert said(messages) == ["contact_from_abroad"]
+    assert "+33 1 84 90 36 46" in messages[0]["text"] and "(Espagne)" in messages[0]["text"]

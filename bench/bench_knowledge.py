@@ -1,0 +1,145 @@
+"""Query times of the knowledge base: p50/p95 over ~2,000 calls per kind of look-up.
+
+Builds a SQLite database in a temporary folder (or, with ``--postgres URL``, a
+throw-away schema that is dropped at the end), then times every public query of
+``actions.knowledge.queries``. Each call opens its own session, as an action would,
+and the arguments rotate over realistic inputs. Prints a Markdown table.
+
+    PYTHONPATH=. .venv/bin/python bench/bench_knowledge.py [--calls 2000] [--postgres URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import platform
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from actions.knowledge import queries as q
+from actions.knowledge.db import make_engine, session_scope
+from actions.knowledge.loader import load_report
+from actions.knowledge.models import Base
+from actions.status import STATUSES
+
+ROOT = Path(__file__).resolve().parents[1]
+KNOWLEDGE = ROOT / "data" / "knowledge"
+GEO = ROOT / "data" / "geo"
+
+DEPARTMENTS = ("33", "69", "13", "75", "2A", "59", "974", "976", "01", "93", "20")
+COMMUNES = ("Lyon", "st denis", "Saint-Étienne", "marseille", "paris 15e arrondissement", "Brest")
+COMMUNES += ("L'Haÿ-les-Roses", "Sainte-Marie", "Atlantide")
+PROCEDURES = ("lost_number_with_document", "born_abroad", "stay_in_europe", "book_appointment")
+PROCEDURES += ("civil_servant", "nia_explained", "unknown_one")
+TOPICS = (
+    ("born_abroad", "etudiant"),
+    ("born_abroad", "independant"),
+    ("organism", "marin"),
+    ("return_to_france", None),
+    ("lost_number", None),
+)
+SOURCES = ("cleiss", "ameli_contact", "sp_nir", "nowhere")
+
+Lookup = Callable[[Session, Any], object]
+LOOKUPS: tuple[tuple[str, Lookup, tuple[Any, ...]], ...] = (
+    ("procedure(id)", q.procedure, PROCEDURES),
+    ("procedure_for(topic, status)", lambda s, a: q.procedure_for(s, *a), TOPICS),
+    ("organism_for_status(status)", q.organism_for_status, STATUSES),
+    (
+        "organism_for_status(status, dept)",
+        lambda s, a: q.organism_for_status(s, *a),
+        tuple(zip(STATUSES, itertools.cycle(DEPARTMENTS))),
+    ),
+    ("local_body(dept)", q.local_body, DEPARTMENTS),
+    ("contact_for_department(dept)", q.contact_for_department, DEPARTMENTS),
+    ("contact_from_abroad()", lambda s, _: q.contact_from_abroad(s), (None,)),
+    ("national_phone()", lambda s, _: q.national_phone(s), (None,)),
+    ("find_communes(name)", q.find_communes, COMMUNES),
+    ("department(code)", q.department, DEPARTMENTS),
+    ("source(key)", q.source, SOURCES),
+)
+
+
+def percentile(sorted_values: list[float], fraction: float) -> float:
+    index = min(len(sorted_values) - 1, max(0, round(fraction * len(sorted_values)) - 1))
+    return sorted_values[index]
+
+
+def measure(engine: Engine, lookup: Lookup, arguments: tuple[Any, ...], calls: int) -> list[float]:
+    """Milliseconds per call, a session opened and closed around each one."""
+    rotation = itertools.cycle(arguments)
+    for _ in range(min(100, calls)):  # warm-up: pool, statement cache, page cache
+        with session_scope(engine) as session:
+            lookup(session, next(rotation))
+    timings: list[float] = []
+    for _ in range(calls):
+        argument = next(rotation)
+        started = time.perf_counter()
+        with session_scope(engine) as session:
+            lookup(session, argument)
+        timings.append((time.perf_counter() - started) * 1000)
+    return sorted(timings)
+
+
+@contextmanager
+def database(postgres_url: str | None) -> Iterator[tuple[Engine, str]]:
+    if postgres_url is None:
+        with tempfile.TemporaryDirectory() as folder:
+            engine = make_engine(f"sqlite:///{Path(folder) / 'knowledge.db'}")
+            try:
+                yield engine, "SQLite (temporary file)"
+            finally:
+                engine.dispose()
+        return
+    schema = f"kb_bench_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(postgres_url, future=True)
+    with admin.begin() as connection:
+        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    engine = make_engine(postgres_url, connect_args={"options": f"-csearch_path={schema}"})
+    try:
+        yield engine, f"PostgreSQL (schema {schema}, dropped afterwards)"
+    finally:
+        Base.metadata.drop_all(engine)
+        engine.dispose()
+        with admin.begin() as connection:
+            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=2000, help="timed calls per look-up")
+    parser.add_argument("--postgres", metavar="URL", help="bench PostgreSQL instead of SQLite")
+    args = parser.parse_args()
+
+    with database(args.postgres) as (engine, label):
+        build = load_report(engine, KNOWLEDGE, GEO)
+        checks = []
+        for _ in range(5):
+            started = time.perf_counter()
+            load_report(engine, KNOWLEDGE, GEO)
+            checks.append((time.perf_counter() - started) * 1000)
+        print(f"Database: {label}; Python {platform.python_version()}, SQLAlchemy {sa.__version__}")
+        print(f"Build: {build.seconds:.2f} s ({build.counts['communes']} communes); ", end="")
+        print(f"up-to-date check: {statistics.median(checks):.1f} ms (median of 5)")
+        print()
+        print("| look-up | calls | p50 (ms) | p95 (ms) | max (ms) |")
+        print("|---|---:|---:|---:|---:|")
+        for name, lookup, arguments in LOOKUPS:
+            timings = measure(engine, lookup, arguments, args.calls)
+            p50, p95 = percentile(timings, 0.50), percentile(timings, 0.95)
+            print(f"| `{name}` | {len(timings)} | {p50:.2f} | {p95:.2f} | {timings[-1]:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
