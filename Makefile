@@ -6,11 +6,9 @@ VENV      ?= .venv
 BIN       := $(VENV)/bin
 UV_VERSION := 0.13.9
 MODEL_DIR ?= models
-MODEL     := $(MODEL_DIR)/current.tar.gz
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-TRAIN_INPUTS := config.yml domain.yml addons/nlu.py $(shell find data/nlu data/rules data/stories -name '*.yml' 2>/dev/null)
 
 .PHONY: help install train db run shell test lint format clean
 
@@ -32,22 +30,16 @@ $(VENV)/.installed: requirements.lock scripts/find-python310.sh
 
 install: $(VENV)/.installed
 
-$(MODEL): $(VENV)/.installed $(TRAIN_INPUTS)
-	@echo "==> Training the model (data or config changed)"
-	@mkdir -p $(MODEL_DIR)
-	@$(BIN)/rasa train --fixed-model-name current --out $(MODEL_DIR) --num-threads 2 \
-	  --data data/nlu data/rules data/stories
-	@touch $@
-
-train: $(MODEL)
+train: $(VENV)/.installed
+	@scripts/train.sh
 
 db: $(VENV)/.installed
 	@$(BIN)/python -m actions.knowledge.loader
 
-run: $(MODEL) db
+run: train db
 	@scripts/run.sh serve
 
-shell: $(MODEL) db
+shell: train db
 	@scripts/run.sh shell
 
 lint: $(VENV)/.installed
@@ -58,7 +50,7 @@ format: $(VENV)/.installed
 	@$(BIN)/ruff check --fix .
 	@$(BIN)/ruff format .
 
-test: $(MODEL) db
+test: train db
 	@scripts/test.sh
 
 clean:

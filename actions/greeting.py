@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.say import say
 from actions.settings import get_settings
 
 
@@ -25,5 +26,5 @@ class ActionGreet(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         now = datetime.now(ZoneInfo(get_settings().timezone))
-        dispatcher.utter_message(response="utter_greet", greeting=greeting_for(now))
+        say(dispatcher, "greet", greeting=greeting_for(now))
         return []

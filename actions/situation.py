@@ -1,26 +1,42 @@
-"""Answers that depend on the user's situation: status, place of residence.
+"""Look-ups that depend on the user's situation: status, place of residence, topic.
 
-Thin Rasa adapters: the choice of answer lives in plain functions, the wording in domain.yml.
+Thin Rasa adapters: the facts come from the knowledge base (actions/knowledge), the
+wording from actions/knowledge/render.py and data/knowledge/answers.yml.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.content import answers
 from actions.geography import get_geography
+from actions.knowledge import queries, render
+from actions.knowledge.db import session_scope
 from actions.locate import Ambiguous, Place, locate
 from actions.say import say
 from actions.status import canonical_status
 from actions.text import fold
 
-OVERSEAS_CGSS = {"971", "972", "973", "974"}
-MAYOTTE = "976"
 PLACE_ENTITIES = ("department", "postal_code", "city")
+DOCUMENTS_BUTTON = {"title": "Quels documents préparer ?", "payload": "/ask_documents"}
+
+T = TypeVar("T")
+
+
+async def lookup(query: Callable[..., T], *args: Any) -> T:
+    """Runs a knowledge-base query off the event loop (a blocking call would stall the
+    whole action server, RasaHQ/rasa#8436)."""
+
+    def run() -> T:
+        with session_scope() as session:
+            return query(session, *args)
+
+    return await asyncio.to_thread(run)
 
 
 def previous_action(tracker: Tracker) -> str | None:
@@ -52,60 +68,13 @@ def current_status(tracker: Tracker) -> str | None:
     return canonical_status(latest_entity(tracker, "status") or tracker.get_slot("status"))
 
 
-def contact_response(place: Place) -> tuple[str, dict[str, str]]:
-    """Which answer tells the user their caisse, with its template values."""
+def where_label(place: Place) -> str:
     if place.commune:
-        where = f"{place.commune} ({place.department_name}, {place.department_code})"
-    else:
-        where = f"{place.label} ({place.department_code})"
-    values = {"place": where}
-    if place.department_code == MAYOTTE:
-        return "contact_mayotte", values
-    if place.department_code in OVERSEAS_CGSS:
-        return "contact_cgss", values
-    return "contact_cpam", values
+        return f"{place.commune} ({place.department_name}, {place.department_code})"
+    return f"{place.label} ({place.department_code})"
 
 
-class ActionBornAbroad(Action):
-    """General steps for people born abroad, then what fits their status."""
-
-    def name(self) -> str:
-        return "action_born_abroad"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        status = current_status(tracker)
-        follow_up = previous_action(tracker) == self.name()
-        if not follow_up or status is None:
-            say(dispatcher, "born_abroad")
-        if status is None:
-            say(dispatcher, "ask_status_born_abroad")
-            return []
-        specific = f"born_abroad_{status}"
-        say(dispatcher, specific if specific in answers() else f"organism_{status}")
-        return [SlotSet("status", status)]
-
-
-class ActionOrganism(Action):
-    """Which body handles the user's health insurance, for their status."""
-
-    def name(self) -> str:
-        return "action_organism"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        status = current_status(tracker)
-        if status is None:
-            say(dispatcher, "ask_status_organism")
-            say(dispatcher, "organism_other_schemes")
-            return []
-        say(dispatcher, f"organism_{status}")
-        return [SlotSet("status", status)]
-
-
-def answer_contact(
+async def answer_contact(
     dispatcher: CollectingDispatcher, tracker: Tracker, *, general_if_unknown: bool = True
 ) -> list[dict[str, Any]]:
     """Tells the caisse for the user's place, asks which one for an ambiguous name."""
@@ -128,32 +97,129 @@ def answer_contact(
         ]
         say(dispatcher, "ask_which_commune", buttons=buttons, name=found.name)
         return [SlotSet("city", None), SlotSet("department", None)]
-    if isinstance(found, Place):
-        key, values = contact_response(found)
-        say(dispatcher, key, **values)
+    contact = (
+        await lookup(queries.contact_for_department, found.department_code)
+        if isinstance(found, Place)
+        else None
+    )
+    if isinstance(found, Place) and contact is not None:
+        dispatcher.utter_message(
+            text=render.contact_text(contact, where_label(found)),
+            buttons=[
+                {"title": "Prendre rendez-vous", "payload": "/book_appointment"},
+                {"title": "J'appelle de l'étranger", "payload": "/contact_from_abroad"},
+            ],
+        )
         return [
             SlotSet("department", found.department_code),
             SlotSet("city", found.commune),
             SlotSet("postal_code", None),
         ]
-    if general_if_unknown:
-        say(dispatcher, "contact")
-    else:
-        say(dispatcher, "unknown_place")
+    say(dispatcher, "contact" if general_if_unknown else "unknown_place")
     return []
 
 
-class ActionContact(Action):
-    """How to reach the Assurance Maladie, for the user's place when it is known."""
+class ActionLookupProcedure(Action):
+    """The procedure for the user's situation (born abroad: general steps, then by status)."""
+
+    topic = "born_abroad"
 
     def name(self) -> str:
-        return "action_contact"
+        return "action_lookup_procedure"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        status = current_status(tracker)
+        follow_up = previous_action(tracker) == self.name()
+        general = await lookup(queries.procedure_for, self.topic, None)
+        specific = await lookup(queries.procedure_for, self.topic, status) if status else None
+        if specific is not None and general is not None and specific.id == general.id:
+            specific = None  # no procedure of its own for this status
+        events: list[dict[str, Any]] = []
+        shown = general
+        if general is not None and (not follow_up or status is None):
+            text = render.procedure_text(general)
+            buttons = [DOCUMENTS_BUTTON] if specific is None and status else []
+            dispatcher.utter_message(text=text, buttons=buttons)
+        if status is None:
+            say(dispatcher, "ask_status_born_abroad")
+            return [SlotSet("procedure", general.id if general else None)]
+        if specific is not None:
+            shown = specific
+            dispatcher.utter_message(
+                text=render.procedure_text(specific), buttons=[DOCUMENTS_BUTTON]
+            )
+        else:
+            info = await lookup(queries.organism_for_status, status, tracker.get_slot("department"))
+            if info is not None:
+                dispatcher.utter_message(text=render.status_text(info))
+        events.append(SlotSet("status", status))
+        if shown is not None:
+            events.append(SlotSet("procedure", shown.id))
+        return events
+
+
+class ActionProcedureDocuments(Action):
+    """The documents to prepare for the procedure shown last."""
+
+    def name(self) -> str:
+        return "action_procedure_documents"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        procedure_id = tracker.get_slot("procedure")
+        procedure = await lookup(queries.procedure, procedure_id) if procedure_id else None
+        if procedure is None:
+            say(dispatcher, "ask_which_procedure")
+            return []
+        dispatcher.utter_message(text=render.documents_text(procedure))
+        return []
+
+
+class ActionLookupOrganism(Action):
+    """Which body handles the user's health insurance, for their status."""
+
+    def name(self) -> str:
+        return "action_lookup_organism"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        status = current_status(tracker)
+        info = (
+            await lookup(queries.organism_for_status, status, tracker.get_slot("department"))
+            if status
+            else None
+        )
+        if info is None:
+            say(dispatcher, "ask_status_organism")
+            say(dispatcher, "organism_other_schemes")
+            return []
+        buttons = (
+            []
+            if tracker.get_slot("department") or not info.is_local
+            else [{"title": "Trouver ma caisse", "payload": "/contact"}]
+        )
+        dispatcher.utter_message(text=render.status_text(info), buttons=buttons)
+        events: list[dict[str, Any]] = [SlotSet("status", status)]
+        if info.procedure_id:
+            events.append(SlotSet("procedure", info.procedure_id))
+        return events
+
+
+class ActionLookupContact(Action):
+    """How to reach the right body, for the user's place when it is known."""
+
+    def name(self) -> str:
+        return "action_lookup_contact"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         follow_up = previous_action(tracker) == self.name()
-        return answer_contact(dispatcher, tracker, general_if_unknown=not follow_up)
+        return await answer_contact(dispatcher, tracker, general_if_unknown=not follow_up)
 
 
 class ActionSituation(Action):
@@ -167,9 +233,9 @@ class ActionSituation(Action):
     ) -> list[dict[str, Any]]:
         entities = {e.get("entity") for e in tracker.latest_message.get("entities") or []}
         if "status" in entities and current_status(tracker):
-            return await ActionOrganism().run(dispatcher, tracker, domain)
+            return await ActionLookupOrganism().run(dispatcher, tracker, domain)
         if entities & {"department", "postal_code", "city"}:
-            return answer_contact(dispatcher, tracker, general_if_unknown=False)
+            return await answer_contact(dispatcher, tracker, general_if_unknown=False)
         if "country" in entities:
             country = latest_entity(tracker, "country") or ""
             say(dispatcher, "ask_country_context", country=country)

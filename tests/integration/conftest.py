@@ -107,7 +107,11 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
         "VAR_DIR": str(work),
         "LOG_DIR": str(work),
         "RASA_TELEMETRY_ENABLED": "false",
+        "DATABASE_URL": f"sqlite:///{work / 'assistant.db'}",
     }
+    subprocess.run(
+        [str(VENV_BIN / "python"), "-m", "actions.knowledge.loader"], cwd=ROOT, env=env, check=True
+    )
     actions = start(
         [
             str(VENV_BIN / "rasa"),

@@ -28,13 +28,15 @@ def test_born_abroad_student_follow_up(assistant) -> None:
     assert "S1106" in first and "NIA" in first
     second = conversation.say("et si je suis étudiant ?")
     assert "etudiant-etranger.ameli.fr" in second
-    assert "S1106" not in second
+    assert "S1106" not in second.split("\n")[0]
+    documents = conversation.say("quels documents je dois preparer ?")
+    assert "certificat de scolarité" in documents
 
 
 def test_contact_for_a_department_and_mayotte(assistant) -> None:
     conversation = assistant.conversation()
     assert "3646" in conversation.say("quel est le numero de telephone de la cpam ?")
-    assert "CPAM" in conversation.say("j'habite dans le 33")
+    assert "CPAM de la Gironde" in conversation.say("j'habite dans le 33")
     mayotte = assistant.conversation().say("je vis a mayotte, qui dois-je appeler ?")
     assert "02 69 61 91 91" in mayotte
 

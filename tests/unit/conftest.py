@@ -105,3 +105,29 @@ def said(messages: list[dict[str, Any]]) -> list[str]:
         else:
             keys.append("?")
     return keys
+
+
+@pytest.fixture(scope="session")
+def knowledge_db(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A knowledge base built from data/knowledge in a temporary SQLite file, used by the
+    actions through the settings (DATABASE_URL), as in production."""
+    import os
+
+    from actions.knowledge.db import get_engine, reset_engine
+    from actions.knowledge.loader import load
+    from actions.settings import get_settings
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('kb') / 'assistant.db'}"
+    previous = os.environ.get("DATABASE_URL")
+    os.environ["DATABASE_URL"] = url
+    get_settings.cache_clear()
+    reset_engine()
+    settings = get_settings()
+    load(get_engine(), settings.knowledge_dir, settings.geo_dir)
+    yield url
+    if previous is None:
+        os.environ.pop("DATABASE_URL", None)
+    else:
+        os.environ["DATABASE_URL"] = previous
+    get_settings.cache_clear()
+    reset_engine()
