@@ -10,13 +10,14 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
 
-.PHONY: help install train db run shell test lint format clean
+.PHONY: help install train db run shell test lint format clean purge erase
 
 help:
 	@echo "make run    - set everything up, then start the assistant (REST on :5005, actions on :5055)"
 	@echo "make shell  - set everything up, then talk to the assistant in the terminal (rasa shell)"
 	@echo "make test   - set everything up, then run every check"
 	@echo "make install | train | db (knowledge base) | lint | format | clean"
+	@echo "make purge [DAYS=30] | erase SENDER=<id>  - retention and erasure of conversations"
 
 $(VENV)/.installed: requirements.lock scripts/find-python310.sh
 	@echo "==> Creating the virtual environment with Python 3.10"
@@ -56,3 +57,10 @@ test: train db
 clean:
 	rm -rf $(VENV) $(MODEL_DIR) .rasa var results .pytest_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+purge: $(VENV)/.installed
+	@source scripts/env.sh && $(BIN)/python -m addons.retention purge $(if $(DAYS),--days $(DAYS))
+
+erase: $(VENV)/.installed
+	@test -n "$(SENDER)" || { echo "usage: make erase SENDER=<conversation id>" >&2; exit 2; }
+	@source scripts/env.sh && $(BIN)/python -m addons.retention erase "$(SENDER)"

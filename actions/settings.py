@@ -17,6 +17,8 @@ class Settings:
     knowledge_dir: Path
     geo_dir: Path
     log_level: str
+    tracker_store_url: str  # SQLAlchemy URL of Rasa's SQL tracker store (retention tools)
+    retention_days: int
 
 
 @lru_cache(maxsize=1)
@@ -29,4 +31,7 @@ def get_settings() -> Settings:
         knowledge_dir=Path(os.environ.get("KNOWLEDGE_DIR", PROJECT_ROOT / "data" / "knowledge")),
         geo_dir=Path(os.environ.get("GEO_DIR", PROJECT_ROOT / "data" / "geo")),
         log_level=os.environ.get("LOG_LEVEL", "INFO").upper(),
+        tracker_store_url=os.environ.get("TRACKER_STORE_URL")
+        or f"sqlite:///{os.environ.get('TRACKER_DB', PROJECT_ROOT / 'var' / 'tracker.db')}",
+        retention_days=int(os.environ.get("RETENTION_DAYS", "30")),
     )

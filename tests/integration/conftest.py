@@ -12,6 +12,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -91,11 +92,12 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-@pytest.fixture(scope="session")
-def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
+@contextmanager
+def running_assistant(work: Path, endpoints: Path | None = None) -> Iterator[Assistant]:
+    """The action server and the Rasa server, both at DEBUG level (the strictest test of
+    the log redaction), with their logs and stores under ``work``."""
     if not MODEL.exists():
         pytest.fail(f"no trained model at {MODEL}: run `make train` first")
-    work = tmp_path_factory.mktemp("assistant")
     action_port, rasa_port = free_port(), free_port()
     env = {
         **os.environ,
@@ -112,31 +114,27 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
     subprocess.run(
         [str(VENV_BIN / "python"), "-m", "actions.knowledge.loader"], cwd=ROOT, env=env, check=True
     )
+    rasa_bin = str(VENV_BIN / "rasa")
     actions = start(
-        [
-            str(VENV_BIN / "rasa"),
-            "run",
-            "actions",
-            "--actions",
-            "actions",
-            "--port",
-            str(action_port),
-        ],
+        [rasa_bin, "run", "actions", "--actions", "actions", "--port", str(action_port), "--debug"],
         env,
         work / "actions.log",
     )
     rasa = start(
         [
-            str(VENV_BIN / "rasa"),
+            rasa_bin,
             "run",
             "--model",
             str(MODEL),
             "--port",
             str(rasa_port),
+            "--debug",
             "--credentials",
             "credentials.yml",
             "--endpoints",
-            "endpoints.yml",
+            str(endpoints or ROOT / "endpoints.yml"),
+            "--log-file",
+            str(work / "rasa-file.log"),
         ],
         env,
         work / "rasa.log",
@@ -148,3 +146,9 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
     finally:
         stop(rasa)
         stop(actions)
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
+    with running_assistant(tmp_path_factory.mktemp("assistant")) as running:
+        yield running
