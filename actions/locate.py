@@ -110,3 +110,26 @@ def resolve_city(geo: Geography, name: str) -> Place | Ambiguous | None:
         return next(iter(by_department.values()))
     options = tuple(sorted(by_department.values(), key=lambda p: p.department_code))
     return Ambiguous(communes[0].name, options)
+
+
+_WORD = re.compile(r"[\w'’-]+")
+
+
+def widen_city(geo: Geography, text: str, start: int, end: int, name: str) -> str:
+    """The commune name around an entity the NLU cut short ("saint [denis]").
+
+    Tries the entity with up to three words before and after it, longest first, and keeps
+    the first that names a commune; otherwise the entity as it was.
+    """
+    before = _WORD.findall(text[:start])[-3:]
+    after = _WORD.findall(text[end:])[:3]
+    candidates = [
+        " ".join([*before[len(before) - b :], name, *after[:a]])
+        for b in range(len(before), -1, -1)
+        for a in range(len(after), -1, -1)
+        if a or b
+    ]
+    for candidate in sorted(candidates, key=len, reverse=True):
+        if geo.find_communes(candidate):
+            return candidate
+    return name

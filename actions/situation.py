@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.geography import get_geography
 from actions.knowledge import queries, render
 from actions.knowledge.db import session_scope
-from actions.locate import Ambiguous, Place, locate
+from actions.locate import Ambiguous, Place, locate, widen_city
 from actions.say import say
 from actions.status import canonical_status
 from actions.text import fold
@@ -84,6 +84,15 @@ async def answer_contact(
         say(dispatcher, "contact_from_abroad", country=country)
         return []
     clues = {name: latest_entity(tracker, name) for name in PLACE_ENTITIES}
+    city = next(
+        (e for e in tracker.latest_message.get("entities") or [] if e.get("entity") == "city"),
+        None,
+    )
+    if city and isinstance(city.get("start"), int) and isinstance(city.get("end"), int):
+        text = tracker.latest_message.get("text") or ""
+        clues["city"] = widen_city(
+            get_geography(), text, city["start"], city["end"], str(city["value"])
+        )
     if not any(clues.values()):  # nothing new in this message: what we were told before
         clues = {name: tracker.get_slot(name) for name in PLACE_ENTITIES}
     found = locate(get_geography(), **clues)
@@ -138,7 +147,7 @@ class ActionLookupProcedure(Action):
             specific = None  # no procedure of its own for this status
         events: list[dict[str, Any]] = []
         shown = general
-        if general is not None and (not follow_up or status is None):
+        if general is not None and (status is None or (not follow_up and specific is None)):
             text = render.procedure_text(general)
             buttons = [DOCUMENTS_BUTTON] if specific is None and status else []
             dispatcher.utter_message(text=text, buttons=buttons)

@@ -226,3 +226,21 @@ def test_situation_with_a_country_asks_what_it_is_about(domain) -> None:
     messages, _ = run_action(ActionSituation(), tracker, domain)
     assert said(messages) == ["ask_country_context"]
     assert "Canada" in messages[0]["text"]
+
+
+def test_a_commune_name_cut_short_by_the_nlu_is_widened(domain) -> None:
+    text = "j'habite a saint denis"
+    start = text.index("denis")
+    entity = {"entity": "city", "value": "denis", "start": start, "end": start + 5}
+    messages, _ = run_action(ActionLookupContact(), make_tracker(text, "inform", [entity]), domain)
+    assert said(messages) == ["ask_which_commune"]
+    assert "Saint-Denis" in messages[0]["text"]
+
+
+def test_a_status_with_its_own_procedure_is_answered_without_the_general_steps(domain) -> None:
+    tracker = make_tracker(
+        "etudiant etranger numero secu", "born_abroad", [{"entity": "status", "value": "etudiant"}]
+    )
+    messages, _ = run_action(ActionLookupProcedure(), tracker, domain)
+    assert len(messages) == 1
+    assert "etudiant-etranger.ameli.fr" in messages[0]["text"]
