@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import sqlite3
+import uuid
 from pathlib import Path
 
 import pytest
@@ -118,3 +120,31 @@ def test_log_records_are_redacted_at_every_level(caplog: pytest.LogCaptureFixtur
 def test_a_malformed_record_is_still_redacted() -> None:
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "%s %s", ("1850578006084",), None)
     assert "1850578006084" not in redact_record(record).msg
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_REDIS_URL"), reason="TEST_REDIS_URL not set")
+def test_redis_tracker_store_keeps_no_typed_number(domain: Domain) -> None:
+    from urllib.parse import urlparse
+
+    import redis
+
+    url = urlparse(os.environ["TEST_REDIS_URL"])
+    prefix = f"test{uuid.uuid4().hex[:8]}"  # Rasa accepts alphanumeric prefixes only
+    inner = {
+        "type": "redis",
+        "url": url.hostname,
+        "port": url.port or 6379,
+        "db": int((url.path or "/0").lstrip("/") or 0),
+        "key_prefix": prefix,
+    }
+    store = RedactingTrackerStore(domain, inner=inner)
+    asyncio.run(store.save(tracker_with_nirs(domain, "dave")))
+    client = redis.Redis(host=url.hostname, port=url.port or 6379, db=inner["db"])
+    try:
+        keys = client.keys(f"{prefix}:*")
+        assert keys
+        dump = "\n".join(client.get(key).decode("utf-8") for key in keys)
+        assert leaked(json.dumps(json.loads(dump), ensure_ascii=False)) == []
+    finally:
+        for key in client.keys(f"{prefix}:*"):
+            client.delete(key)
