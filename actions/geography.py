@@ -44,16 +44,12 @@ def normalize_name(name: str) -> str:
     return " ".join(_ABBREVIATIONS.get(word, word) for word in words)
 
 
-@dataclass(frozen=True)
-class Department:
-    code: str
+class DepartmentNames:
+    """How a department is named in a sentence (shared by every department record)."""
+
     name: str
     article: str
     preposition: str
-    capital_name: str
-    region_code: str
-    region_name: str
-    is_metropolitan: bool
 
     @property
     def with_article(self) -> str:
@@ -64,6 +60,18 @@ class Department:
     def with_preposition(self) -> str:
         """The name after "de": "de la Gironde", "du Rhône", "des Landes", "de Paris"."""
         return f"{self.preposition.lower()}{self.name}"
+
+
+@dataclass(frozen=True)
+class Department(DepartmentNames):
+    code: str
+    name: str
+    article: str
+    preposition: str
+    capital_name: str
+    region_code: str
+    region_name: str
+    is_metropolitan: bool
 
 
 @dataclass(frozen=True)

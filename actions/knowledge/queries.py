@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import bindparam, literal_column, null, select, union_all
 from sqlalchemy.orm import Session
 
-from actions.geography import normalize_name
+from actions.geography import DepartmentNames, normalize_name
 from actions.knowledge import models
 from actions.knowledge.models import LOCAL
 
@@ -97,22 +97,12 @@ class OrganismInfo:
 
 
 @dataclass(frozen=True)
-class DepartmentInfo:
+class DepartmentInfo(DepartmentNames):
     code: str
     name: str
     article: str
     preposition: str
     is_metropolitan: bool
-
-    @property
-    def with_article(self) -> str:
-        """ "la Gironde", "l'Ain", "Paris"."""
-        return f"{self.article.lower()}{self.name}"
-
-    @property
-    def with_preposition(self) -> str:
-        """ "de la Gironde", "du Rhône", "des Landes", "de Paris", "d'Eure-et-Loir"."""
-        return f"{self.preposition.lower()}{self.name}"
 
 
 @dataclass(frozen=True)
