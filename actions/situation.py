@@ -17,10 +17,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.geography import get_geography
 from actions.knowledge import queries, render
 from actions.knowledge.db import session_scope
+from actions.knowledge.queries import ProcedureInfo
 from actions.locate import Ambiguous, Place, locate, widen_city
 from actions.say import say
 from actions.status import canonical_status
 from actions.text import fold
+from actions.topics import Topic, get_situations
 
 PLACE_ENTITIES = ("department", "postal_code", "city")
 DOCUMENTS_BUTTON = {"title": "Quels documents préparer ?", "payload": "/ask_documents"}
@@ -129,9 +131,13 @@ async def answer_contact(
 
 
 class ActionLookupProcedure(Action):
-    """The procedure for the user's situation (born abroad: general steps, then by status)."""
+    """The procedure that fits the user's situation, for the topic asked about.
 
-    topic = "born_abroad"
+    The topic is the intent (``lost_number``, ``expatriate``…) or, for a reply
+    ("oui", "je suis étudiant", a button), the topic of the previous answer. A situation
+    (button or words of the message) or the status picks the procedure; when nothing
+    does, the topic's default procedure is shown and its one question asked.
+    """
 
     def name(self) -> str:
         return "action_lookup_procedure"
@@ -139,34 +145,67 @@ class ActionLookupProcedure(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        known = get_situations()
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        follow_up = intent not in known.topics
+        topic = known.topics.get(str(tracker.get_slot("topic")) if follow_up else str(intent))
+        if topic is None:  # a reply with no topic to attach it to
+            return await ActionSituation().run(dispatcher, tracker, domain)
+        text = tracker.latest_message.get("text") or ""
+        situation = known.of_topic(topic.name, latest_entity(tracker, "situation"))
+        if situation is None:
+            situation = known.detect(topic.name, text)
+        told_status = canonical_status(latest_entity(tracker, "status"))
+        if follow_up and intent in ("affirm", "deny"):
+            reply = topic.reply(intent) if tracker.get_slot("topic_question") else None
+            if reply is None:
+                response = "utter_what_else" if intent == "affirm" else "utter_anything_else"
+                dispatcher.utter_message(response=response)
+                return [SlotSet("topic_question", False)]
+            if reply.answer:
+                say(dispatcher, reply.answer)
+                return [SlotSet("topic_question", False)]
+            situation = reply.situation
+        elif follow_up and situation is None and told_status is None:
+            # "j'habite à Lyon" after a procedure: what fits that (the caisse, …)
+            return await ActionSituation().run(dispatcher, tracker, domain)
         status = current_status(tracker)
-        follow_up = previous_action(tracker) == self.name()
-        general = await lookup(queries.procedure_for, self.topic, None)
-        specific = await lookup(queries.procedure_for, self.topic, status) if status else None
-        if specific is not None and general is not None and specific.id == general.id:
-            specific = None  # no procedure of its own for this status
-        events: list[dict[str, Any]] = []
-        shown = general
-        if general is not None and (status is None or (not follow_up and specific is None)):
-            text = render.procedure_text(general)
-            buttons = [DOCUMENTS_BUTTON] if specific is None and status else []
-            dispatcher.utter_message(text=text, buttons=buttons)
-        if status is None:
-            say(dispatcher, "ask_status_born_abroad")
-            return [SlotSet("procedure", general.id if general else None)]
-        if specific is not None:
-            shown = specific
+        events: list[dict[str, Any]] = [SlotSet("topic", topic.name)]
+        if status:
+            events.append(SlotSet("status", status))
+        chosen = await lookup(queries.procedure_for, topic.name, status, situation)
+        if chosen is not None and not chosen.is_default:
             dispatcher.utter_message(
-                text=render.procedure_text(specific), buttons=[DOCUMENTS_BUTTON]
+                text=render.procedure_text(chosen), buttons=next_steps(topic, chosen)
             )
-        else:
+            return [*events, SlotSet("procedure", chosen.id), SlotSet("topic_question", False)]
+        # Nothing specific: the general procedure, then the question that decides.
+        already_shown = follow_up and tracker.get_slot("procedure") == (chosen and chosen.id)
+        answered_by_status = bool(status and topic.by_status)
+        asks = topic.question is not None and not answered_by_status
+        if chosen is not None and not already_shown:
+            buttons = [] if asks else next_steps(topic, chosen)
+            dispatcher.utter_message(text=render.procedure_text(chosen), buttons=buttons)
+        if chosen is not None:
+            events.append(SlotSet("procedure", chosen.id))
+        if answered_by_status:
             info = await lookup(queries.organism_for_status, status, tracker.get_slot("department"))
             if info is not None:
                 dispatcher.utter_message(text=render.status_text(info))
-        events.append(SlotSet("status", status))
-        if shown is not None:
-            events.append(SlotSet("procedure", shown.id))
-        return events
+        elif topic.question is not None:
+            say(dispatcher, topic.question)
+        return [*events, SlotSet("topic_question", asks)]
+
+
+def next_steps(topic: Topic, shown: ProcedureInfo) -> list[dict[str, str]]:
+    """The documents button when there is something to prepare, then the topic's next
+    steps (minus the one leading back to what is shown)."""
+    buttons = [DOCUMENTS_BUTTON] if shown.documents else []
+    for button in topic.buttons:
+        situation_payload = any(f'"{s}"' in button["payload"] for s in shown.situations)
+        if not situation_payload:
+            buttons.append(dict(button))
+    return buttons
 
 
 class ActionProcedureDocuments(Action):

@@ -45,7 +45,7 @@ from actions.knowledge.models import LOCAL, Base
 from actions.settings import get_settings
 
 # Bump when the loader changes what it writes without any source file or table changing.
-LOADER_VERSION = 1
+LOADER_VERSION = 2
 
 KNOWLEDGE_FILES = (
     "sources.yml",
@@ -53,6 +53,7 @@ KNOWLEDGE_FILES = (
     "organisms.yml",
     "local_bodies.yml",
     "statuses.yml",
+    "situations.yml",
 )
 GEO_FILES = ("departments.csv", "communes.csv")
 
@@ -303,7 +304,8 @@ def read_content(knowledge_dir: Path | str, geo_dir: Path | str) -> Content:
         )
     _read_communes(content, geo_dir / "communes.csv", departments, check)
 
-    procedure_ids = _read_procedures(content, knowledge_dir / "procedures.yml", check)
+    situations = _read_situations(knowledge_dir / "situations.yml", check)
+    procedure_ids = _read_procedures(content, knowledge_dir / "procedures.yml", situations, check)
     organisms = _read_organisms(content, knowledge_dir / "organisms.yml", check)
     _read_local_bodies(content, knowledge_dir / "local_bodies.yml", departments, organisms, check)
     _read_statuses(content, knowledge_dir / "statuses.yml", procedure_ids, organisms, check)
@@ -331,7 +333,21 @@ def _read_communes(
             )
 
 
-def _read_procedures(content: Content, path: Path, check: _Checker) -> set[str]:
+def _read_situations(path: Path, check: _Checker) -> dict[str, str]:
+    """{situation: topic} from situations.yml (the dialogue side reads the rest)."""
+    raw = _read_yaml(path).get("situations") or {}
+    found: dict[str, str] = {}
+    for name, entry in raw.items():
+        where = f"situations.yml {name}"
+        if not _SNAKE_CASE.match(str(name)):
+            check.error(where, "a situation must be snake_case")
+        found[str(name)] = check.text(where, entry if isinstance(entry, dict) else {}, "topic")
+    return found
+
+
+def _read_procedures(
+    content: Content, path: Path, situations: Mapping[str, str], check: _Checker
+) -> set[str]:
     records = _read_yaml(path).get("procedures") or []
     seen: set[str] = set()
     defaults: dict[str, str] = {}
@@ -392,6 +408,13 @@ def _read_procedures(content: Content, path: Path, check: _Checker) -> set[str]:
             check.texts(where, {"statuses": statuses}, "statuses", empty=True)
         ):
             content.add(models.ProcedureStatus, procedure_id=pid, status=status)
+        chosen_by = record.get("situations") or []
+        for situation in dict.fromkeys(
+            check.texts(where, {"situations": chosen_by}, "situations", empty=True)
+        ):
+            if situations.get(situation) != topic:
+                check.error(where, f"situation '{situation}' is not one of topic '{topic}'")
+            content.add(models.ProcedureSituation, procedure_id=pid, situation=situation)
     return seen
 
 

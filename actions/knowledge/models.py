@@ -118,6 +118,15 @@ class ProcedureStatus(Base):
     status = Column(String(32), primary_key=True, index=True)
 
 
+class ProcedureSituation(Base):
+    """The situations (situations.yml) that pick a procedure within its topic."""
+
+    __tablename__ = "kb_procedure_situation"
+
+    procedure_id = Column(KEY, ForeignKey("kb_procedure.id"), primary_key=True)
+    situation = Column(String(32), primary_key=True, index=True)
+
+
 # -- organisms and phones --------------------------------------------------------------
 
 

@@ -56,6 +56,7 @@ class ProcedureInfo:
     checked_on: dt.date
     statuses: tuple[str, ...] = ()
     is_default: bool = False
+    situations: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,7 @@ _document = models.ProcedureDocument.__table__
 _link = models.ProcedureLink.__table__
 _procedure_source = models.ProcedureSource.__table__
 _procedure_status = models.ProcedureStatus.__table__
+_procedure_situation = models.ProcedureSituation.__table__
 _organism = models.Organism.__table__
 _organism_source = models.OrganismSource.__table__
 _phone = models.Phone.__table__
@@ -217,6 +219,9 @@ _PROCEDURE_CHILDREN = union_all(
     select(_tag("status"), literal_column("0"), _procedure_status.c.status, null()).where(
         _procedure_status.c.procedure_id == bindparam("pid")
     ),
+    select(_tag("situation"), literal_column("0"), _procedure_situation.c.situation, null()).where(
+        _procedure_situation.c.procedure_id == bindparam("pid")
+    ),
 ).order_by("kind", "position", "a")
 
 _TOPIC_DEFAULT = select(
@@ -233,6 +238,16 @@ _TOPIC_STATUS_RULE = (
     select(_procedure.c.id, literal_column("1").label("rank"), _procedure.c.position)
     .join(_status_rule, _status_rule.c.procedure_id == _procedure.c.id)
     .where(_procedure.c.topic == bindparam("topic"), _status_rule.c.status == bindparam("status"))
+)
+_PROCEDURE_FOR_SITUATION = (
+    select(_procedure.c.id)
+    .join(_procedure_situation, _procedure_situation.c.procedure_id == _procedure.c.id)
+    .where(
+        _procedure.c.topic == bindparam("topic"),
+        _procedure_situation.c.situation == bindparam("situation"),
+    )
+    .order_by(_procedure.c.position)
+    .limit(1)
 )
 _PROCEDURE_FOR_TOPIC = _TOPIC_DEFAULT.order_by(_procedure.c.position).limit(1)
 _PROCEDURE_FOR_TOPIC_AND_STATUS = (
@@ -420,15 +435,25 @@ def procedure(session: Session, procedure_id: str) -> ProcedureInfo | None:
         checked_on=row.checked_on,
         statuses=tuple(status for status, _ in found.get("status", ())),
         is_default=bool(row.is_default),
+        situations=tuple(situation for situation, _ in found.get("situation", ())),
     )
 
 
-def procedure_for(session: Session, topic: str, status: str | None = None) -> ProcedureInfo | None:
+def procedure_for(
+    session: Session, topic: str, status: str | None = None, situation: str | None = None
+) -> ProcedureInfo | None:
     """The procedure to show for a topic (an intent name) and, when known, a status.
 
-    In order: the topic's procedure listing that status; the status's own procedure
-    (statuses.yml) when it belongs to the topic; the topic's default procedure.
+    In order: the topic's procedure for that situation (situations.yml), when one is
+    given and known; the topic's procedure listing that status; the status's own
+    procedure (statuses.yml) when it belongs to the topic; the topic's default procedure.
     """
+    if situation:
+        found = session.execute(
+            _PROCEDURE_FOR_SITUATION, {"topic": topic, "situation": situation}
+        ).scalar()
+        if found is not None:
+            return procedure(session, found)
     if status:
         found = session.execute(
             _PROCEDURE_FOR_TOPIC_AND_STATUS, {"topic": topic, "status": status}

@@ -33,6 +33,17 @@ def test_born_abroad_student_follow_up(assistant) -> None:
     assert "certificat de scolarité" in documents
 
 
+def test_leaving_abroad_the_question_then_the_button(assistant) -> None:
+    conversation = assistant.conversation()
+    question = conversation.say("je pars au canada pour mon employeur, et ma secu ?")
+    assert "détaché(e)" in question and "installer" in question
+    posted = conversation.say('/inform{"situation":"detache"}')
+    assert "employeur" in posted and "https://www.cleiss.fr" in posted
+    back = conversation.say("je rentre en france l'an prochain")
+    assert "Bon retour" in back
+    assert "dès votre retour" in conversation.say("oui")
+
+
 def test_contact_for_a_department_and_mayotte(assistant) -> None:
     conversation = assistant.conversation()
     assert "3646" in conversation.say("quel est le numero de telephone de la cpam ?")

@@ -369,7 +369,7 @@ def test_unknown_procedure(session: Session) -> None:
         ("return_to_france", "salarie", "return_with_job"),
         ("return_to_france", "retraite", "return_with_job"),
         ("return_to_france", "sans_emploi", "return_without_job"),
-        ("return_to_france", None, "return_without_job"),
+        ("return_to_france", None, None),
         ("lost_number", None, "lost_number_with_document"),
         ("carte_vitale", None, "carte_vitale_lost_or_stolen"),
         ("travel_europe", "salarie", "stay_in_europe"),
@@ -385,6 +385,32 @@ def test_procedure_for(
 ) -> None:
     info = q.procedure_for(session, topic, status)
     assert (info.id if info else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("topic", "status", "situation", "expected"),
+    [
+        ("lost_number", None, "sans_document", "lost_number_no_document"),
+        ("carte_vitale", None, "appli", "carte_vitale_app"),
+        ("born_abroad", None, "nia", "nia_explained"),
+        ("born_abroad", "salarie", "citoyen_ue", "born_abroad_eu_citizen"),
+        ("expatriate", None, "detache", "expatriate_posted"),
+        ("expatriate", "salarie", "expatrie", "expatriate_expat"),
+        ("return_to_france", None, "reprise_immediate", "return_with_job"),
+        ("return_to_france", "salarie", "sans_reprise", "return_without_job"),
+        # a situation of another topic is ignored: the status, then the default, decide
+        ("born_abroad", "etudiant", "detache", "born_abroad_student"),
+        ("lost_number", None, "appli", "lost_number_with_document"),
+        ("expatriate", None, "unknown", None),
+    ],
+)
+def test_procedure_for_a_situation(
+    session: Session, topic: str, status: str | None, situation: str, expected: str | None
+) -> None:
+    info = q.procedure_for(session, topic, status, situation)
+    assert (info.id if info else None) == expected
+    if info is not None and info.id == expected and situation in info.situations:
+        assert not info.is_default
 
 
 @pytest.mark.parametrize("status", STATUSES)

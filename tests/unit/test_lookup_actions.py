@@ -33,7 +33,11 @@ def test_born_abroad_without_status_gives_the_steps_and_asks_the_situation(domai
     text = texts(messages)
     assert "S1106" in text and "NIA" in text and "9 mois" in text
     assert "https://www.ameli.fr/" in text
-    assert slots(events) == {"procedure": "born_abroad"}
+    assert slots(events) == {
+        "topic": "born_abroad",
+        "procedure": "born_abroad",
+        "topic_question": True,
+    }
 
 
 def test_born_abroad_student_gets_the_student_site_and_a_documents_button(domain) -> None:
@@ -45,7 +49,12 @@ def test_born_abroad_student_gets_the_student_site_and_a_documents_button(domain
     assert {"title": "Quels documents préparer ?", "payload": "/ask_documents"} in messages[-1][
         "buttons"
     ]
-    assert slots(events) == {"status": "etudiant", "procedure": "born_abroad_student"}
+    assert slots(events) == {
+        "topic": "born_abroad",
+        "status": "etudiant",
+        "procedure": "born_abroad_student",
+        "topic_question": False,
+    }
 
 
 def test_born_abroad_follow_up_answers_only_the_new_situation(domain) -> None:
@@ -57,6 +66,7 @@ def test_born_abroad_follow_up_answers_only_the_new_situation(domain) -> None:
         "et si je suis salariée ?",
         "inform",
         [{"entity": "status", "value": "salariée"}],
+        slots=asked("born_abroad", "born_abroad"),
         history=history,
     )
     messages, _ = run_action(ActionLookupProcedure(), tracker, domain)
@@ -72,6 +82,188 @@ def test_born_abroad_for_a_status_without_specific_steps_says_which_body(domain)
     )
     messages, _ = run_action(ActionLookupProcedure(), tracker, domain)
     assert "CNMSS" in messages[-1]["text"]
+
+
+def asked(topic: str, procedure: str | None = None) -> dict:
+    return {"topic": topic, "topic_question": True, "procedure": procedure}
+
+
+def after(topic: str) -> list[dict]:
+    return [user_event("...", topic), action_event("action_lookup_procedure")]
+
+
+def test_lost_number_shows_where_it_is_written_then_asks_for_a_document(domain) -> None:
+    messages, events = run_action(
+        ActionLookupProcedure(), make_tracker("j'ai perdu mon numero", "lost_number"), domain
+    )
+    assert "carte Vitale" in messages[0]["text"] and "attestation" in messages[0]["text"]
+    assert said(messages)[-1] == "ask_lost_number_document"
+    assert slots(events)["topic_question"] is True
+
+
+def test_lost_number_yes_a_document_is_at_hand(domain) -> None:
+    tracker = make_tracker(
+        "oui",
+        "affirm",
+        slots=asked("lost_number", "lost_number_with_document"),
+        history=after("lost_number"),
+    )
+    messages, events = run_action(ActionLookupProcedure(), tracker, domain)
+    assert said(messages) == ["lost_number_found"]
+    assert slots(events) == {"topic_question": False}
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "entities"),
+    [
+        ("non", "deny", []),
+        ("non j'ai aucun document", "deny", []),
+        (
+            '/inform{"situation":"sans_document"}',
+            "inform",
+            [{"entity": "situation", "value": "sans_document"}],
+        ),
+    ],
+)
+def test_lost_number_without_any_document_sends_to_an_agency(
+    domain, text, intent, entities
+) -> None:
+    tracker = make_tracker(
+        text,
+        intent,
+        entities,
+        slots=asked("lost_number", "lost_number_with_document"),
+        history=after("lost_number"),
+    )
+    messages, events = run_action(ActionLookupProcedure(), tracker, domain)
+    assert "pièce d'identité" in messages[0]["text"] and "accueil" in messages[0]["text"]
+    assert slots(events)["procedure"] == "lost_number_no_document"
+    assert {"title": "Quels documents préparer ?", "payload": "/ask_documents"} in messages[0][
+        "buttons"
+    ]
+
+
+def test_a_no_when_no_question_is_waiting_is_not_taken_as_an_answer(domain) -> None:
+    tracker = make_tracker(
+        "non",
+        "deny",
+        slots={"topic": "lost_number", "topic_question": False},
+        history=after("lost_number"),
+    )
+    messages, _ = run_action(ActionLookupProcedure(), tracker, domain)
+    assert (
+        messages == [{"response": "utter_anything_else"}]
+        or messages[0].get("response") == "utter_anything_else"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "fact"),
+    [
+        ("mon employeur me detache au Portugal 18 mois", "expatriate_posted", "24 mois"),
+        ("je pars m'installer au Canada", "expatriate_expat", "CFE"),
+    ],
+)
+def test_expatriate_with_the_kind_of_departure_in_the_message(domain, text, expected, fact) -> None:
+    messages, events = run_action(ActionLookupProcedure(), make_tracker(text, "expatriate"), domain)
+    assert len(messages) == 1 and fact in messages[0]["text"]
+    assert slots(events)["procedure"] == expected
+    assert "/return_to_france" in {b["payload"] for b in messages[0]["buttons"]}
+
+
+def test_expatriate_without_the_kind_of_departure_asks_it(domain) -> None:
+    messages, events = run_action(
+        ActionLookupProcedure(),
+        make_tracker("je pars au canada pour mon employeur", "expatriate"),
+        domain,
+    )
+    assert said(messages) == ["ask_expatriate"]
+    payloads = {b["payload"] for b in messages[0]["buttons"]}
+    assert '/inform{"situation":"detache"}' in payloads
+    assert slots(events) == {"topic": "expatriate", "topic_question": True}
+
+
+def test_expatriate_answer_by_button(domain) -> None:
+    tracker = make_tracker(
+        '/inform{"situation":"detache"}',
+        "inform",
+        [{"entity": "situation", "value": "detache"}],
+        slots=asked("expatriate"),
+        history=after("expatriate"),
+    )
+    messages, events = run_action(ActionLookupProcedure(), tracker, domain)
+    assert "employeur" in messages[0]["text"] and "CLEISS" in messages[0]["text"]
+    assert slots(events)["procedure"] == "expatriate_posted"
+
+
+@pytest.mark.parametrize(
+    ("intent", "expected", "fact"),
+    [("affirm", "return_with_job", "dès votre retour"), ("deny", "return_without_job", "3 mois")],
+)
+def test_return_to_france_yes_or_no_to_the_question(domain, intent, expected, fact) -> None:
+    tracker = make_tracker(
+        "oui" if intent == "affirm" else "non",
+        intent,
+        slots=asked("return_to_france"),
+        history=after("return_to_france"),
+    )
+    messages, events = run_action(ActionLookupProcedure(), tracker, domain)
+    assert fact in messages[0]["text"]
+    assert slots(events)["procedure"] == expected
+
+
+def test_return_to_france_asks_first(domain) -> None:
+    messages, _ = run_action(
+        ActionLookupProcedure(), make_tracker("je rentre en france", "return_to_france"), domain
+    )
+    assert said(messages) == ["ask_return_to_france"]
+
+
+def test_carte_vitale_offers_the_app_and_the_attestation(domain) -> None:
+    messages, events = run_action(
+        ActionLookupProcedure(), make_tracker("j'ai perdu ma carte vitale", "carte_vitale"), domain
+    )
+    assert "compte ameli" in messages[0]["text"] and "3646 (service gratuit" in messages[0]["text"]
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    assert '/inform{"situation":"appli"}' in payloads and "/attestation_droits" in payloads
+    assert slots(events)["topic_question"] is False
+
+
+def test_carte_vitale_app_named_in_the_message(domain) -> None:
+    messages, events = run_action(
+        ActionLookupProcedure(),
+        make_tracker("comment activer l'appli carte vitale", "carte_vitale"),
+        domain,
+    )
+    assert "18 novembre 2025" in messages[0]["text"]
+    assert '/inform{"situation":"appli"}' not in {b["payload"] for b in messages[0]["buttons"]}
+    assert slots(events)["procedure"] == "carte_vitale_app"
+
+
+@pytest.mark.parametrize(
+    ("intent", "text", "fact"),
+    [
+        ("attestation_droits", "attestation de droits", "borne"),
+        ("travel_europe", "vacances en espagne carte europeenne", "15 jours"),
+        ("born_abroad", "c'est quoi un NIA", "numéro d'identification d'attente"),
+        ("born_abroad", "je suis citoyen europeen, je m'installe en france", "CEAM"),
+    ],
+)
+def test_topics_answered_from_the_knowledge_base(domain, intent, text, fact) -> None:
+    messages, _ = run_action(ActionLookupProcedure(), make_tracker(text, intent), domain)
+    assert fact in messages[0]["text"]
+
+
+def test_a_place_given_after_a_procedure_gets_the_caisse(domain) -> None:
+    tracker = make_tracker(
+        "j'habite a Lyon",
+        "inform",
+        [{"entity": "city", "value": "Lyon", "start": 10, "end": 14}],
+        slots={"topic": "born_abroad", "status": "independant", "procedure": "born_abroad"},
+        history=after("born_abroad"),
+    )
+    messages, _ = run_action(ActionLookupProcedure(), tracker, domain)
+    assert "CPAM du Rhône" in messages[0]["text"]
 
 
 def test_documents_of_the_procedure_shown_last(domain) -> None:

@@ -1,0 +1,121 @@
+"""Which procedure of a topic fits the user: data/knowledge/situations.yml (pure, no Rasa).
+
+A topic (an NLU intent such as ``expatriate``) can hold several procedures; a
+*situation* ("detache", "sans_document"…) picks one. It comes from a button payload or
+from words of the typed message; when neither says, the topic's one question is asked.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from actions.settings import get_settings
+from actions.text import fold
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What "oui" or "non" to a topic's question means."""
+
+    situation: str | None = None
+    answer: str | None = None
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    question: str | None
+    affirm: Reply | None
+    deny: Reply | None
+    by_status: bool
+    buttons: tuple[dict[str, str], ...]
+
+    def reply(self, intent: str) -> Reply | None:
+        return {"affirm": self.affirm, "deny": self.deny}.get(intent)
+
+
+@dataclass(frozen=True)
+class Situation:
+    name: str
+    topic: str
+    patterns: tuple[re.Pattern[str], ...]
+
+    def told_in(self, folded_text: str) -> bool:
+        return any(p.search(folded_text) for p in self.patterns)
+
+
+@dataclass(frozen=True)
+class Situations:
+    topics: dict[str, Topic]
+    situations: dict[str, Situation]
+
+    def detect(self, topic: str, text: str) -> str | None:
+        """The first situation of ``topic`` that the message tells, if any."""
+        folded = fold(text)
+        for situation in self.situations.values():
+            if situation.topic == topic and situation.told_in(folded):
+                return situation.name
+        return None
+
+    def of_topic(self, topic: str, value: object) -> str | None:
+        """``value`` (a button's entity) when it is a situation of ``topic``."""
+        known = self.situations.get(str(value)) if value else None
+        return known.name if known is not None and known.topic == topic else None
+
+
+def keyword_pattern(keyword: str) -> re.Pattern[str]:
+    """A folded keyword as a whole-word pattern; ``*`` at a word's end allows any ending."""
+    words = fold(keyword.replace("*", " STAR ")).split()
+    parts: list[str] = []
+    for word in words:
+        if word == "star" and parts:
+            parts[-1] += r"\w*"
+        else:
+            parts.append(re.escape(word))
+    return re.compile(r"\b" + r"\s+".join(parts) + r"\b")
+
+
+def _reply(raw: object, where: str) -> Reply | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or set(raw) - {"situation", "answer"} or len(raw) != 1:
+        raise ValueError(f"{where}: expected {{situation: …}} or {{answer: …}}, got {raw!r}")
+    return Reply(situation=raw.get("situation"), answer=raw.get("answer"))
+
+
+def parse_situations(raw: dict) -> Situations:
+    topics = {
+        name: Topic(
+            name=name,
+            question=entry.get("question"),
+            affirm=_reply(entry.get("affirm"), f"{name}.affirm"),
+            deny=_reply(entry.get("deny"), f"{name}.deny"),
+            by_status=bool(entry.get("by_status", False)),
+            buttons=tuple(dict(b) for b in entry.get("buttons") or ()),
+        )
+        for name, entry in (raw.get("topics") or {}).items()
+    }
+    situations = {
+        name: Situation(
+            name=name,
+            topic=str(entry["topic"]),
+            patterns=tuple(keyword_pattern(str(k)) for k in entry.get("keywords") or ()),
+        )
+        for name, entry in (raw.get("situations") or {}).items()
+    }
+    return Situations(topics=topics, situations=situations)
+
+
+def load_situations(path: Path) -> Situations:
+    with path.open(encoding="utf-8") as handle:
+        return parse_situations(yaml.safe_load(handle) or {})
+
+
+@lru_cache(maxsize=1)
+def get_situations() -> Situations:
+    return load_situations(get_settings().knowledge_dir / "situations.yml")
