@@ -36,6 +36,7 @@ train: $(VENV)/.installed
 
 db: $(VENV)/.installed
 	@$(BIN)/python -m actions.knowledge.loader
+	@$(BIN)/python -m actions.agenda.setup
 
 run: train db
 	@scripts/run.sh serve

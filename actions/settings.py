@@ -19,6 +19,7 @@ class Settings:
     log_level: str
     tracker_store_url: str  # SQLAlchemy URL of Rasa's SQL tracker store (retention tools)
     retention_days: int
+    agenda_file: Path  # agencies, hours and reasons of the agenda (demonstration data)
 
 
 @lru_cache(maxsize=1)
@@ -34,4 +35,7 @@ def get_settings() -> Settings:
         tracker_store_url=os.environ.get("TRACKER_STORE_URL")
         or f"sqlite:///{os.environ.get('TRACKER_DB', PROJECT_ROOT / 'var' / 'tracker.db')}",
         retention_days=int(os.environ.get("RETENTION_DAYS", "30")),
+        agenda_file=Path(
+            os.environ.get("AGENDA_FILE", PROJECT_ROOT / "data" / "agenda" / "agenda.yml")
+        ),
     )

@@ -1,0 +1,1 @@
+"""The assistant's own agenda: agencies, free times, bookings (pure domain + SQLAlchemy)."""

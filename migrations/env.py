@@ -1,0 +1,46 @@
+"""Alembic environment of the agenda (bookings are user data: migrated, never rebuilt).
+
+Run by ``python -m actions.agenda.setup`` (``make db``), which passes its connection;
+``alembic upgrade head`` from the project root works too (DATABASE_URL or SQLite file).
+Only the ``ag_`` tables are Alembic's: the knowledge base's ``kb_`` tables are rebuilt
+by their loader.
+"""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy.engine import Connection
+
+from actions.agenda.models import AgendaBase
+from actions.knowledge.db import make_engine
+from actions.settings import get_settings
+
+VERSION_TABLE = "ag_alembic_version"
+
+
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    return type_ != "table" or bool(name and name.startswith("ag_"))
+
+
+def run(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=AgendaBase.metadata,
+        version_table=VERSION_TABLE,
+        include_object=include_object,
+        render_as_batch=connection.dialect.name == "sqlite",
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+connection = context.config.attributes.get("connection")
+if connection is not None:
+    run(connection)
+else:
+    engine = make_engine(get_settings().database_url)
+    with engine.begin() as opened:
+        run(opened)
+    engine.dispose()
