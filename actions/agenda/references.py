@@ -10,16 +10,24 @@ ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 LENGTH = 6
 PREFIX = "RDV-"
 
-_TYPED = re.compile(r"\bRDV[\s_-]*([A-Z0-9]{6})\b", re.IGNORECASE)
+# A code has at least one digit, so that "rdv demain" or "rdv agence" is no reference.
+_TYPED = re.compile(r"\bRDV[\s_-]*((?=[A-Z]*[0-9])[A-Z0-9]{6})\b", re.IGNORECASE)
 
 
 def new_reference() -> str:
-    return PREFIX + "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+    while True:
+        code = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+        if any(ch.isdigit() for ch in code):
+            return PREFIX + code
 
 
 def is_reference(value: str) -> bool:
     code = value[len(PREFIX) :] if value.startswith(PREFIX) else ""
-    return len(code) == LENGTH and all(ch in ALPHABET for ch in code)
+    return (
+        len(code) == LENGTH
+        and all(ch in ALPHABET for ch in code)
+        and any(ch.isdigit() for ch in code)
+    )
 
 
 def find_reference(text: str) -> str | None:

@@ -49,6 +49,11 @@ class Assistant:
     tracker_db: Path
     log_dir: Path
 
+    @property
+    def database(self) -> Path:
+        """The SQLite file of the knowledge base and the agenda (DATABASE_URL)."""
+        return self.log_dir / "assistant.db"
+
     def send(self, sender: str, message: str) -> list[dict[str, Any]]:
         body = json.dumps({"sender": sender, "message": message}).encode()
         request = urllib.request.Request(
@@ -111,9 +116,8 @@ def running_assistant(work: Path, endpoints: Path | None = None) -> Iterator[Ass
         "RASA_TELEMETRY_ENABLED": "false",
         "DATABASE_URL": f"sqlite:///{work / 'assistant.db'}",
     }
-    subprocess.run(
-        [str(VENV_BIN / "python"), "-m", "actions.knowledge.loader"], cwd=ROOT, env=env, check=True
-    )
+    for module in ("actions.knowledge.loader", "actions.agenda.setup"):
+        subprocess.run([str(VENV_BIN / "python"), "-m", module], cwd=ROOT, env=env, check=True)
     rasa_bin = str(VENV_BIN / "rasa")
     actions = start(
         [rasa_bin, "run", "actions", "--actions", "actions", "--port", str(action_port), "--debug"],

@@ -113,6 +113,7 @@ def knowledge_db(tmp_path_factory: pytest.TempPathFactory) -> Any:
     actions through the settings (DATABASE_URL), as in production."""
     import os
 
+    from actions.agenda.setup import setup as setup_agenda
     from actions.knowledge.db import get_engine, reset_engine
     from actions.knowledge.loader import load
     from actions.settings import get_settings
@@ -124,6 +125,7 @@ def knowledge_db(tmp_path_factory: pytest.TempPathFactory) -> Any:
     reset_engine()
     settings = get_settings()
     load(get_engine(), settings.knowledge_dir, settings.geo_dir)
+    setup_agenda(get_engine(), settings.agenda_file)
     yield url
     if previous is None:
         os.environ.pop("DATABASE_URL", None)

@@ -49,6 +49,8 @@ def test_references_are_short_and_unambiguous() -> None:
         ("rdv-h4k2mp", "RDV-H4K2MP"),
         ("annuler mon rdv", None),
         ("RDV-7K3", None),
+        ("mon rdv demain", None),
+        ("rdv agence", None),
     ],
 )
 def test_a_reference_typed_in_a_message(text: str, expected: str | None) -> None:

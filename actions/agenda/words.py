@@ -1,0 +1,111 @@
+"""What a typed message says inside the booking dialogue (pure: no Rasa, no database).
+
+The words live in data/agenda/agenda.yml (``words:``); times are picked among those
+offered by their rank ("le deuxième"), their day and hour ("mardi 9h30") or their hour.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from actions.agenda.french_time import DAYS
+from actions.settings import get_settings
+from actions.text import fold
+from actions.topics import keyword_pattern
+
+Patterns = tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]
+
+_RANKS = (
+    ("1", r"premier|premiere|1er|1ere|1"),
+    ("2", r"deuxieme|second|seconde|2e|2eme|2"),
+    ("3", r"troisieme|3e|3eme|3"),
+    ("4", r"quatrieme|4e|4eme|4"),
+    ("5", r"cinquieme|dernier|derniere|5e|5eme|5"),
+)
+_RANK = re.compile(r"\b(?:le|la|l)?\s*(" + "|".join(p for _, p in _RANKS) + r")\b")
+_HOUR = re.compile(r"\b(\d{1,2})\s*(?:h|heures?|:)\s*(\d{2})?\b")
+
+
+@dataclass(frozen=True)
+class Words:
+    reasons: Patterns
+    channels: Patterns
+    changes: Patterns
+    later: tuple[re.Pattern[str], ...]
+
+    def reason(self, text: str) -> str | None:
+        return _first(self.reasons, fold(text))
+
+    def channel(self, text: str) -> str | None:
+        return _first(self.channels, fold(text))
+
+    def change(self, text: str) -> str | None:
+        return _first(self.changes, fold(text))
+
+    def wants_later(self, text: str) -> bool:
+        folded = fold(text)
+        return any(p.search(folded) for p in self.later)
+
+
+def _first(patterns: Patterns, folded: str) -> str | None:
+    for key, found in patterns:
+        if any(p.search(folded) for p in found):
+            return key
+    return None
+
+
+def _patterns(raw: dict) -> Patterns:
+    return tuple(
+        (str(key), tuple(keyword_pattern(str(k)) for k in keywords))
+        for key, keywords in (raw or {}).items()
+    )
+
+
+def parse_words(raw: dict) -> Words:
+    return Words(
+        reasons=_patterns(raw.get("reasons")),
+        channels=_patterns(raw.get("channels")),
+        changes=_patterns(raw.get("changes")),
+        later=tuple(keyword_pattern(str(k)) for k in raw.get("later") or ()),
+    )
+
+
+def load_words(path: Path) -> Words:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return parse_words(raw.get("words") or {})
+
+
+@lru_cache(maxsize=1)
+def get_words() -> Words:
+    return load_words(get_settings().agenda_file)
+
+
+def pick_time(text: str, offered: list[dt.datetime]) -> dt.datetime | None:
+    """The offered time the message points at, or None when it is not clear."""
+    folded = fold(text)
+    try:  # a button's payload, or a time typed in full
+        chosen = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        chosen = None
+    if chosen is not None:
+        return chosen if chosen in offered else None
+    day = next((i for i, name in enumerate(DAYS) if re.search(rf"\b{name}\b", folded)), None)
+    hour = _HOUR.search(folded)
+    candidates = offered
+    if day is not None:
+        candidates = [t for t in candidates if t.weekday() == day]
+    if hour is not None:
+        minute = int(hour.group(2) or 0)
+        candidates = [t for t in candidates if (t.hour, t.minute) == (int(hour.group(1)), minute)]
+    if (day is not None or hour is not None) and len(candidates) == 1:
+        return candidates[0]
+    if day is None and hour is None and (rank := _RANK.search(folded)):
+        index = next(int(n) for n, p in _RANKS if re.fullmatch(p, rank.group(1)))
+        return offered[index - 1] if index <= len(offered) else None
+    return None
