@@ -11,17 +11,9 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from actions.agenda.models import AgendaBase
+from actions.agenda.models import VERSION_TABLE, AgendaBase, include_object
 from actions.knowledge.db import make_engine
 from actions.settings import get_settings
-
-VERSION_TABLE = "ag_alembic_version"
-
-
-def include_object(
-    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
-) -> bool:
-    return type_ != "table" or bool(name and name.startswith("ag_"))
 
 
 def run(connection: Connection) -> None:

@@ -39,6 +39,7 @@ BOOKED = "booked"
 CANCELLED = "cancelled"
 PHONE = "phone"
 AGENCY = "agency"
+VERSION_TABLE = "ag_alembic_version"  # Alembic's record of the applied migrations
 
 
 class Agency(AgendaBase):
@@ -95,3 +96,10 @@ class BookedCell(AgendaBase):
     channel = Column(String(16), primary_key=True)
     starts_at = Column(DateTime, primary_key=True)
     booking_id = Column(Integer, ForeignKey("ag_booking.id"), nullable=False, index=True)
+
+
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """For Alembic: only the agenda's ``ag_`` tables are its business."""
+    return type_ != "table" or bool(name and name.startswith("ag_") and name != VERSION_TABLE)

@@ -336,3 +336,19 @@ def test_setup_again_keeps_the_bookings(engine: Engine) -> None:
         assert [b.reference for b in service.bookings_of(session, "conv-1")] == [booking.reference]
         version = session.execute(sa.text("SELECT version_num FROM ag_alembic_version")).scalar()
     assert version == "0001_agenda"
+
+
+def test_the_migrations_build_exactly_the_models(engine: Engine) -> None:
+    """A model changed without its Alembic migration fails here (bookings must survive
+    upgrades, so the schema is only ever changed by a migration)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from actions.agenda.models import AgendaBase, include_object
+
+    with engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection, opts={"include_object": include_object, "compare_type": True}
+        )
+        differences = compare_metadata(context, AgendaBase.metadata)
+    assert differences == []
