@@ -10,10 +10,10 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
 
-.PHONY: help install train db run shell test lint format clean purge erase
+.PHONY: help install train db run shell test lint format clean purge erase browser web-deps
 
 help:
-	@echo "make run    - set everything up, then start the assistant (REST on :5005, actions on :5055)"
+	@echo "make run    - set everything up, then start the assistant (demo page :8080, REST :5005, actions :5055)"
 	@echo "make shell  - set everything up, then talk to the assistant in the terminal (rasa shell)"
 	@echo "make test   - set everything up, then run every check"
 	@echo "make install | train | db (knowledge base) | lint | format | clean"
@@ -29,7 +29,19 @@ $(VENV)/.installed: requirements.lock scripts/find-python310.sh
 	@$(BIN)/uv pip sync --python $(BIN)/python requirements.lock
 	@touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed web/node_modules/.installed
+
+# Test tools of the widget (axe-core), from the npm registry, as locked.
+web/node_modules/.installed: web/package.json web/package-lock.json
+	@echo "==> Installing the widget's test tools (npm ci)"
+	@npm ci --prefix web --no-audit --no-fund --loglevel=error
+	@touch $@
+
+web-deps: web/node_modules/.installed
+
+# Debian's Chromium for the browser tests (Playwright drives it; it downloads nothing).
+browser:
+	@scripts/ensure-chromium.sh
 
 train: $(VENV)/.installed
 	@scripts/train.sh
@@ -52,7 +64,7 @@ format: $(VENV)/.installed
 	@$(BIN)/ruff check --fix .
 	@$(BIN)/ruff format .
 
-test: train db
+test: train db web-deps browser
 	@scripts/test.sh
 
 clean:

@@ -28,7 +28,7 @@ from actions.agenda.references import find_reference
 from actions.agenda.words import get_words, pick_time
 from actions.geography import get_geography
 from actions.knowledge.db import SQLITE_BEGIN_OPTION, get_engine, session_scope
-from actions.locate import Ambiguous, Place, locate
+from actions.locate import Ambiguous, Place, clues_in_text, locate
 from actions.say import say
 
 T = TypeVar("T")
@@ -112,7 +112,7 @@ def place_slots(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -
     if not any(clues.values()):
         if tracker.get_slot("requested_slot") != PLACE or len(text) > 60:
             return {}
-        clues = {"department": text, "city": text}
+        clues = clues_in_text(text) or {"city": text}
     found = locate(get_geography(), **clues)
     if isinstance(found, Ambiguous):
         buttons = [

@@ -42,6 +42,25 @@ def department_code(text: str) -> str | None:
     return token.zfill(2) if token.isdigit() and len(token) < 2 else token
 
 
+_POSTAL_IN_TEXT = re.compile(r"\b(\d{5})\b")
+_DEPT_IN_TEXT = re.compile(
+    r"\b(?:le|du|dans le|departement|dept|dpt)\s+(0?[1-9]|[1-8]\d|9[0-5]|2[ab]|97[1-6])\b"
+)
+
+
+def clues_in_text(text: str) -> dict[str, str]:
+    """A postal code or a department number written in a message ("j'habite dans le 33",
+    "75011", "974"), for when the NLU tagged no place."""
+    folded = fold(text)
+    if (postal := _POSTAL_IN_TEXT.search(folded)) and department_from_postal_code(postal[1]):
+        return {"postal_code": postal[1]}
+    if code := department_code(folded):
+        return {"department": code}
+    if found := _DEPT_IN_TEXT.search(folded):
+        return {"department": found[1]}
+    return {}
+
+
 def department_from_postal_code(code: str) -> str | None:
     """First digits of a postal code → department (Corsica and overseas included)."""
     code = code.strip()

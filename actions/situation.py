@@ -18,7 +18,7 @@ from actions.geography import get_geography
 from actions.knowledge import queries, render
 from actions.knowledge.db import session_scope
 from actions.knowledge.queries import ProcedureInfo
-from actions.locate import Ambiguous, Place, locate, widen_city
+from actions.locate import Ambiguous, Place, clues_in_text, locate, widen_city
 from actions.say import say
 from actions.status import canonical_status
 from actions.text import fold
@@ -95,6 +95,8 @@ async def answer_contact(
         clues["city"] = widen_city(
             get_geography(), text, city["start"], city["end"], str(city["value"])
         )
+    if not any(clues.values()):  # a number the NLU did not tag ("dans le 33")
+        clues = {**clues, **clues_in_text(tracker.latest_message.get("text") or "")}
     if not any(clues.values()):  # nothing new in this message: what we were told before
         clues = {name: tracker.get_slot(name) for name in PLACE_ENTITIES}
     found = locate(get_geography(), **clues)

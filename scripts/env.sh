@@ -11,6 +11,10 @@ export TRACKER_DB="${TRACKER_DB:-$VAR_DIR/tracker.db}"
 export MODEL_PATH="${MODEL_PATH:-$ROOT/models/current.tar.gz}"
 export LOG_DIR="${LOG_DIR:-$VAR_DIR/log}"
 export LOG_LEVEL="${LOG_LEVEL:-INFO}"
+# The demo page with the chat widget, and the origins the REST channel accepts (CORS).
+export WEB_PORT="${WEB_PORT:-8080}"
+export RASA_PUBLIC_URL="${RASA_PUBLIC_URL:-http://localhost:$RASA_PORT}"
+export CORS_ORIGINS="${CORS_ORIGINS:-http://localhost:$WEB_PORT http://127.0.0.1:$WEB_PORT}"
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
 export RASA_TELEMETRY_ENABLED=false
 export SQLALCHEMY_SILENCE_UBER_WARNING=1

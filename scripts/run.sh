@@ -6,11 +6,14 @@ source "$(dirname "$0")/env.sh"
 mode="${1:-serve}"
 
 action_pid=""
+web_pid=""
 cleanup() {
-  if [ -n "$action_pid" ] && kill -0 "$action_pid" 2>/dev/null; then
-    kill "$action_pid" 2>/dev/null || true
-    wait "$action_pid" 2>/dev/null || true
-  fi
+  for pid in "$web_pid" "$action_pid"; do
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+      kill "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+    fi
+  done
 }
 trap cleanup EXIT INT TERM
 
@@ -30,6 +33,9 @@ done
 
 case "$mode" in
   serve)
+    "$VENV/bin/python" scripts/serve_web.py >>"$LOG_DIR/web.log" 2>&1 &
+    web_pid=$!
+    echo "==> Demo page with the chat widget: http://localhost:$WEB_PORT/"
     echo "==> Starting the assistant on port $RASA_PORT (about a minute to load the model)"
     echo "    Talk to it once it says 'Rasa server is up and running':"
     echo "      curl -s -XPOST http://localhost:$RASA_PORT/webhooks/rest/webhook \\"
@@ -37,7 +43,7 @@ case "$mode" in
     echo "    Ctrl-C stops everything."
     "$VENV/bin/rasa" run --model "$MODEL_PATH" --port "$RASA_PORT" \
       --credentials credentials.yml --endpoints endpoints.yml \
-      --log-file "$LOG_DIR/rasa.log"
+      --log-file "$LOG_DIR/rasa.log" --cors $CORS_ORIGINS
     ;;
   shell)
     echo "==> Opening rasa shell (type /stop to quit)"

@@ -36,5 +36,10 @@ step "Conversation tests (rasa test core --fail-on-prediction-errors)"
   >"$RESULTS/core.log" 2>&1 || { tail -60 "$RESULTS/core.log"; cat "$RESULTS/core/failed_test_stories.yml" 2>/dev/null | head -80; exit 1; }
 grep -E "Finished collecting predictions|Correct:|Accuracy" "$RESULTS/core.log" | tail -3 || true
 
-step "Integration tests (real action server and Rasa server, REST channel)"
+step "Chat widget size (web/widget.js, at most 25 KB gzipped)"
+raw=$(wc -c <web/widget.js); gz=$(gzip -9 -c web/widget.js | wc -c)
+echo "web/widget.js: $raw bytes, $gz bytes gzipped"
+[ "$gz" -le 25600 ]
+
+step "Integration and browser tests (real servers over REST; the widget in Chromium, axe-core)"
 "$VENV/bin/pytest" tests/integration -q -p no:cacheprovider

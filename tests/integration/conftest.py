@@ -48,6 +48,7 @@ class Assistant:
     rasa_url: str
     tracker_db: Path
     log_dir: Path
+    web_origin: str = ""  # the origin the Rasa server allows (CORS), for the demo page
 
     @property
     def database(self) -> Path:
@@ -103,7 +104,8 @@ def running_assistant(work: Path, endpoints: Path | None = None) -> Iterator[Ass
     the log redaction), with their logs and stores under ``work``."""
     if not MODEL.exists():
         pytest.fail(f"no trained model at {MODEL}: run `make train` first")
-    action_port, rasa_port = free_port(), free_port()
+    action_port, rasa_port, web_port = free_port(), free_port(), free_port()
+    web_origin = f"http://127.0.0.1:{web_port}"
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
@@ -139,6 +141,8 @@ def running_assistant(work: Path, endpoints: Path | None = None) -> Iterator[Ass
             str(endpoints or ROOT / "endpoints.yml"),
             "--log-file",
             str(work / "rasa-file.log"),
+            "--cors",
+            web_origin,
         ],
         env,
         work / "rasa.log",
@@ -146,7 +150,7 @@ def running_assistant(work: Path, endpoints: Path | None = None) -> Iterator[Ass
     try:
         wait_until_up(f"http://127.0.0.1:{action_port}/health", actions, work / "actions.log")
         wait_until_up(f"http://127.0.0.1:{rasa_port}/", rasa, work / "rasa.log")
-        yield Assistant(f"http://127.0.0.1:{rasa_port}", work / "tracker.db", work)
+        yield Assistant(f"http://127.0.0.1:{rasa_port}", work / "tracker.db", work, web_origin)
     finally:
         stop(rasa)
         stop(actions)

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import pytest
+
 from actions.geography import get_geography
-from actions.locate import widen_city
+from actions.locate import clues_in_text, widen_city
 
 
 def test_widen_city_finds_the_full_commune_name() -> None:
@@ -13,3 +15,18 @@ def test_widen_city_finds_the_full_commune_name() -> None:
     start = text.index("aix")
     assert widen_city(geo, text, start, start + 3, "aix") == "aix en provence"
     assert widen_city(geo, "a Lyon", 2, 6, "Lyon") == "Lyon"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("j'habite dans le 33", {"department": "33"}),
+        ("974", {"department": "974"}),
+        ("dans le 2a", {"department": "2A"}),
+        ("mon code postal c 75011", {"postal_code": "75011"}),
+        ("j'ai 33 ans", {}),
+        ("a Lyon", {}),
+    ],
+)
+def test_a_place_written_in_the_message(text: str, expected: dict) -> None:
+    assert clues_in_text(text) == expected

@@ -1,0 +1,196 @@
+"""The chat widget in a real browser (Debian's Chromium driven by Playwright) on the
+demo page, against the real assistant; accessibility checked with axe-core."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, Assistant, stop, wait_until_up
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+expect = playwright_api.expect
+
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOT = os.environ.get("WIDGET_SCREENSHOT")  # where to save a picture of the demo page
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture(scope="module")
+def demo_page(assistant: Assistant, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = assistant.web_origin.rsplit(":", 1)[1]
+    log = tmp_path_factory.mktemp("web") / "web.log"
+    env = {**os.environ, "WEB_PORT": port, "RASA_PUBLIC_URL": assistant.rasa_url}
+    server = subprocess.Popen(
+        [sys.executable, str(ROOT / "scripts" / "serve_web.py")],
+        env=env,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_until_up(f"{assistant.web_origin}/", server, log, timeout=30)
+        yield assistant.web_origin + "/"
+    finally:
+        stop(server)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make browser`")
+    with playwright_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser, demo_page: str) -> Iterator:
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 860})
+    opened = context.new_page()
+    opened.goto(demo_page)
+    yield opened
+    context.close()
+
+
+def launcher(page):
+    return page.get_by_role("button", name="Ouvrir l'assistant (non officiel)")
+
+
+def open_with_keyboard(page) -> None:
+    launcher(page).focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Votre message")).to_be_focused()
+
+
+def say(page, text: str) -> None:
+    page.get_by_label("Votre message").fill(text)
+    page.keyboard.press("Enter")
+
+
+def bot_messages(page):
+    return page.locator(".sa-bot")
+
+
+def axe_violations(page) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG
+    )
+    return [
+        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]} for v in result["violations"]
+    ]
+
+
+def test_keyboard_conversation_with_quick_replies(page) -> None:
+    open_with_keyboard(page)
+    greeting = bot_messages(page).first
+    expect(greeting).to_contain_text("non officiel")
+    say(page, "j'ai perdu ma carte vitale")
+    expect(page.locator(".sa-user").last).to_have_text("j'ai perdu ma carte vitale")
+    expect(bot_messages(page).last).to_contain_text("compte ameli")
+    link = bot_messages(page).last.locator("a").first
+    expect(link).to_have_attribute("href", "https://assure.ameli.fr")
+    expect(link).to_have_attribute("rel", "noopener noreferrer")
+    page.get_by_role("button", name="Obtenir une attestation").click()
+    expect(page.locator(".sa-user").last).to_have_text("Obtenir une attestation")
+    expect(bot_messages(page).last).to_contain_text("attestation")
+    page.keyboard.press("Escape")
+    expect(page.locator("#sa-panel")).to_be_hidden()
+    expect(launcher(page)).to_be_focused()
+
+
+def test_the_conversation_survives_a_reload_and_can_start_afresh(page) -> None:
+    open_with_keyboard(page)
+    say(page, "c'est quoi un NIA ?")
+    expect(bot_messages(page).last).to_contain_text("numéro")
+    count = bot_messages(page).count()
+    sender = page.evaluate("Object.values(sessionStorage).map(JSON.parse)[0].sender")
+    page.reload()
+    expect(page.locator("#sa-panel")).to_be_visible()
+    expect(bot_messages(page)).to_have_count(count)
+    expect(page.locator(".sa-user").last).to_have_text("c'est quoi un NIA ?")
+    page.get_by_role("button", name="Nouvelle conversation").click()
+    expect(page.locator(".sa-user")).to_have_count(0)
+    expect(bot_messages(page).first).to_contain_text("non officiel")
+    assert page.evaluate("Object.values(sessionStorage).map(JSON.parse)[0].sender") != sender
+
+
+def test_server_down_gives_a_french_error_then_retry_works(page) -> None:
+    open_with_keyboard(page)
+    expect(bot_messages(page).first).to_contain_text("non officiel")
+    page.route("**/webhooks/rest/webhook", lambda route: route.abort("connectionrefused"))
+    say(page, "quel est le numero de la cpam ?")
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Le service ne répond pas")
+    page.unroute("**/webhooks/rest/webhook")
+    page.get_by_role("button", name="Réessayer").click()
+    expect(bot_messages(page).last).to_contain_text("3646")
+    expect(page.get_by_role("alert")).to_have_count(0)
+
+
+def test_bot_text_is_never_turned_into_html(page) -> None:
+    page.route(
+        "**/webhooks/rest/webhook",
+        lambda route: route.fulfill(
+            json=[{"text": "<img src=x onerror=alert(1)> voir https://www.ameli.fr."}]
+        ),
+    )
+    open_with_keyboard(page)
+    bubble = bot_messages(page).last
+    expect(bubble).to_contain_text("<img src=x onerror=alert(1)>")
+    assert bubble.locator("img").count() == 0
+    expect(bubble.locator("a")).to_have_attribute("href", "https://www.ameli.fr")
+
+
+def test_answers_arriving_while_closed_show_an_unread_badge(page) -> None:
+    held: list = []
+    page.route("**/webhooks/rest/webhook", lambda route: held.append(route))
+    open_with_keyboard(page)  # asks for the greeting, held back by the route
+    page.keyboard.press("Escape")
+    while not held:
+        page.wait_for_timeout(50)
+    held[0].fulfill(json=[{"text": "Bonjour !"}, {"text": "Que puis-je faire ?"}])
+    badge = page.get_by_role(
+        "button", name="Ouvrir l'assistant (non officiel), 2 nouveaux messages"
+    )
+    expect(badge).to_be_visible()
+    badge.click()
+    expect(launcher(page)).to_have_attribute("aria-expanded", "true")
+    expect(bot_messages(page)).to_have_count(2)
+
+
+def test_usable_on_a_small_phone(browser, demo_page: str) -> None:
+    context = browser.new_context(locale="fr-FR", viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(demo_page)
+    launcher(page).click()
+    box = page.locator("#sa-panel").bounding_box()
+    assert box is not None and box["width"] == 320 and box["height"] == 640
+    say(page, "bonjour")
+    expect(bot_messages(page).last).to_be_visible()
+    context.close()
+
+
+def test_no_accessibility_violation_closed_and_open(browser, demo_page: str) -> None:
+    assert AXE.exists(), "axe-core missing: run `make install`"
+    # The demo page's Content-Security-Policy forbids injected scripts, axe-core included.
+    context = browser.new_context(
+        locale="fr-FR", viewport={"width": 1280, "height": 860}, bypass_csp=True
+    )
+    page = context.new_page()
+    page.goto(demo_page)
+    assert axe_violations(page) == []
+    open_with_keyboard(page)
+    say(page, "je voudrais un rendez-vous")
+    expect(page.get_by_role("button", name="Carte Vitale (perte, vol, commande)")).to_be_visible()
+    assert axe_violations(page) == []
+    if SCREENSHOT:
+        page.screenshot(path=SCREENSHOT)
+    context.close()

@@ -1,0 +1,377 @@
+/*
+ * Chat widget of the unofficial social-security assistant (REST channel of Rasa).
+ * Plain JavaScript, no dependency. Embed with one tag:
+ *   <script src="https://your.site/widget.js" data-server="https://bot.your.site"
+ *           data-title="Assistant sécu" data-color="#1d4f91" defer></script>
+ * The conversation lives in sessionStorage: it survives a reload and ends with the tab.
+ */
+(function () {
+  "use strict";
+
+  var script = document.currentScript;
+  var data = (script && script.dataset) || {};
+  var SERVER = (data.server || window.location.origin).replace(/\/+$/, "");
+  var TITLE = data.title || "Assistant sécu";
+  var COLOR = /^#[0-9a-fA-F]{6}$/.test(data.color || "") ? data.color : "#1d4f91";
+  var TIMEOUT_MS = Number(data.timeout) > 0 ? Number(data.timeout) : 20000;
+  var STORE_KEY = "secu-assistant:" + SERVER;
+  var URL_PATTERN = /https?:\/\/[^\s<>"]+[^\s<>".,;:!?)\]]/g;
+
+  var state = load();
+  var els = {};
+  var pending = null; // the last message sent, for "Réessayer"
+
+  function load() {
+    try {
+      var saved = JSON.parse(sessionStorage.getItem(STORE_KEY) || "null");
+      if (saved && typeof saved.sender === "string" && Array.isArray(saved.messages)) {
+        return saved;
+      }
+    } catch (e) {
+      /* a broken or unavailable storage: start afresh */
+    }
+    return fresh();
+  }
+
+  function fresh() {
+    return { sender: newId(), messages: [], open: false, unread: 0 };
+  }
+
+  function save() {
+    try {
+      sessionStorage.setItem(STORE_KEY, JSON.stringify(state));
+    } catch (e) {
+      /* private mode or full storage: the conversation simply will not survive a reload */
+    }
+  }
+
+  function newId() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var bytes = new Uint8Array(16);
+    (window.crypto || window.msCrypto).getRandomValues(bytes);
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    var hex = Array.prototype.map.call(bytes, function (b) {
+      return (b + 0x100).toString(16).slice(1);
+    }).join("");
+    return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("-");
+  }
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      if (key === "text") node.textContent = attrs[key];
+      else if (key === "className") node.className = attrs[key];
+      else if (key.indexOf("on") === 0) node.addEventListener(key.slice(2), attrs[key]);
+      else node.setAttribute(key, attrs[key]);
+    });
+    (children || []).forEach(function (child) {
+      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+
+  /* Bot text as DOM nodes: plain text, with http(s) links made clickable. Never innerHTML. */
+  function richText(text) {
+    var fragment = document.createDocumentFragment();
+    var last = 0;
+    String(text).replace(URL_PATTERN, function (url, offset) {
+      fragment.appendChild(document.createTextNode(text.slice(last, offset)));
+      fragment.appendChild(
+        el("a", { href: url, target: "_blank", rel: "noopener noreferrer", text: url })
+      );
+      last = offset + url.length;
+      return url;
+    });
+    fragment.appendChild(document.createTextNode(String(text).slice(last)));
+    return fragment;
+  }
+
+  function css() {
+    var c = COLOR;
+    return [
+      ".sa-root{all:initial;font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;font-size:16px;line-height:1.4;color:#1e1e1e}",
+      ".sa-root *{box-sizing:border-box;font-family:inherit}",
+      ".sa-launcher{position:fixed;right:20px;bottom:20px;z-index:2147483000;display:flex;align-items:center;gap:8px;min-height:48px;padding:0 18px;border:2px solid #fff;border-radius:24px;background:" + c + ";color:#fff;font-size:16px;font-weight:600;cursor:pointer;box-shadow:0 2px 10px rgba(0,0,0,.3)}",
+      ".sa-launcher:focus-visible,.sa-root button:focus-visible,.sa-root a:focus-visible,.sa-input:focus-visible{outline:3px solid #ffbf47;outline-offset:2px}",
+      ".sa-badge{min-width:22px;height:22px;padding:0 6px;border-radius:11px;background:#fff;color:#b00020;font-size:13px;font-weight:700;display:inline-flex;align-items:center;justify-content:center}",
+      ".sa-panel{position:fixed;right:20px;bottom:84px;z-index:2147483001;width:380px;max-width:calc(100vw - 40px);height:600px;max-height:calc(100vh - 110px);display:flex;flex-direction:column;background:#fff;border-radius:12px;box-shadow:0 6px 30px rgba(0,0,0,.3);overflow:hidden;transition:opacity .15s,transform .15s}",
+      ".sa-panel[hidden]{display:none}",
+      ".sa-head{background:" + c + ";color:#fff;padding:10px 12px;display:flex;align-items:flex-start;gap:8px}",
+      ".sa-titles{flex:1;min-width:0}",
+      ".sa-title{margin:0;font-size:17px;font-weight:700;color:#fff}",
+      ".sa-sub{margin:2px 0 0;font-size:13px;color:#fff}",
+      ".sa-head button{background:transparent;color:#fff;border:1px solid #fff;border-radius:6px;min-height:32px;padding:2px 8px;font-size:13px;cursor:pointer}",
+      ".sa-log{flex:1;overflow-y:auto;padding:12px;background:#f6f6f6;display:flex;flex-direction:column;gap:8px}",
+      ".sa-msg{max-width:88%;padding:8px 12px;border-radius:12px;white-space:pre-line;overflow-wrap:anywhere}",
+      ".sa-bot{align-self:flex-start;background:#fff;border:1px solid #d0d0d0}",
+      ".sa-user{align-self:flex-end;background:" + c + ";color:#fff}",
+      ".sa-bot a{color:#0b4f9e;text-decoration:underline}",
+      ".sa-buttons{display:flex;flex-wrap:wrap;gap:6px;align-self:flex-start}",
+      ".sa-buttons button{border:1px solid " + c + ";background:#fff;color:" + c + ";border-radius:16px;min-height:36px;padding:4px 12px;font-size:14px;cursor:pointer;text-align:left}",
+      ".sa-buttons button:hover{background:#eef3fa}",
+      ".sa-error{align-self:stretch;background:#fdecea;border:1px solid #b00020;color:#5f0010;border-radius:8px;padding:8px 12px}",
+      ".sa-error button{margin-left:8px;border:1px solid #5f0010;background:#fff;color:#5f0010;border-radius:6px;min-height:32px;padding:2px 10px;cursor:pointer}",
+      ".sa-typing{padding:0 12px 6px;background:#f6f6f6;font-size:14px;color:#4a4a4a;min-height:1.4em}",
+      ".sa-form{display:flex;gap:8px;padding:10px;border-top:1px solid #d0d0d0;background:#fff}",
+      ".sa-label{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}",
+      ".sa-input{flex:1;min-width:0;min-height:44px;border:1px solid #6b6b6b;border-radius:8px;padding:8px 10px;font-size:16px;color:#1e1e1e;background:#fff}",
+      ".sa-send{min-height:44px;padding:0 14px;border:0;border-radius:8px;background:" + c + ";color:#fff;font-weight:600;font-size:15px;cursor:pointer}",
+      "@media (max-width:480px){.sa-panel{right:0;bottom:0;width:100vw;max-width:100vw;height:100%;max-height:100%;border-radius:0}.sa-launcher{right:12px;bottom:12px}}",
+      "@media (prefers-reduced-motion:reduce){.sa-panel{transition:none}.sa-root *{animation:none!important;transition:none!important}}",
+    ].join("\n");
+  }
+
+  function build() {
+    var style = el("style", { text: css() });
+    els.badge = el("span", { className: "sa-badge", "aria-hidden": "true" });
+    els.launcherText = el("span", { text: "Une question ?" });
+    els.launcher = el(
+      "button",
+      {
+        type: "button",
+        className: "sa-launcher",
+        "aria-expanded": "false",
+        "aria-controls": "sa-panel",
+        onclick: toggle,
+      },
+      [els.launcherText, els.badge]
+    );
+    els.log = el("div", {
+      className: "sa-log",
+      role: "log",
+      "aria-live": "polite",
+      "aria-relevant": "additions",
+      "aria-label": "Conversation",
+      tabindex: "0",
+    });
+    els.typing = el("div", { className: "sa-typing", role: "status", "aria-live": "polite" });
+    els.input = el("input", {
+      id: "sa-input",
+      className: "sa-input",
+      type: "text",
+      autocomplete: "off",
+      maxlength: "1000",
+      enterkeyhint: "send",
+    });
+    els.form = el("form", { className: "sa-form", onsubmit: onSubmit }, [
+      el("label", { className: "sa-label", for: "sa-input", text: "Votre message" }),
+      els.input,
+      el("button", { type: "submit", className: "sa-send", text: "Envoyer" }),
+    ]);
+    els.panel = el(
+      "section",
+      {
+        id: "sa-panel",
+        className: "sa-panel",
+        role: "dialog",
+        "aria-modal": "false",
+        "aria-labelledby": "sa-title",
+        hidden: "",
+      },
+      [
+        el("div", { className: "sa-head" }, [
+          el("div", { className: "sa-titles" }, [
+            el("h2", { id: "sa-title", className: "sa-title", text: TITLE }),
+            el("p", {
+              className: "sa-sub",
+              text: "Assistant non officiel, indépendant de l'Assurance Maladie",
+            }),
+          ]),
+          el("button", { type: "button", onclick: restart, text: "Nouvelle conversation" }),
+          el("button", {
+            type: "button",
+            "aria-label": "Fermer l'assistant",
+            onclick: close,
+            text: "✕",
+          }),
+        ]),
+        els.log,
+        els.typing,
+        els.form,
+      ]
+    );
+    els.root = el("div", { className: "sa-root", lang: "fr" }, [style, els.panel, els.launcher]);
+    document.body.appendChild(els.root);
+    document.addEventListener("keydown", onKeydown);
+  }
+
+  function renderBadge() {
+    var count = state.open ? 0 : state.unread;
+    els.badge.textContent = count ? String(count) : "";
+    els.badge.style.display = count ? "" : "none";
+    els.launcher.setAttribute(
+      "aria-label",
+      "Une question ? Ouvrir l'assistant (non officiel)" +
+        (count ? ", " + count + (count > 1 ? " nouveaux messages" : " nouveau message") : "")
+    );
+    els.launcher.setAttribute("aria-expanded", state.open ? "true" : "false");
+  }
+
+  function renderMessage(message, isLast) {
+    if (message.from === "user") {
+      els.log.appendChild(el("div", { className: "sa-msg sa-user", text: message.text }));
+      return;
+    }
+    if (message.text) {
+      var bubble = el("div", { className: "sa-msg sa-bot" });
+      bubble.appendChild(richText(message.text));
+      els.log.appendChild(bubble);
+    }
+    if (isLast && message.buttons && message.buttons.length) {
+      var group = el("div", { className: "sa-buttons", role: "group", "aria-label": "Réponses proposées" });
+      message.buttons.forEach(function (button) {
+        group.appendChild(
+          el("button", {
+            type: "button",
+            text: button.title,
+            onclick: function () {
+              els.input.focus(); // the buttons are replaced by the answer
+              send(button.payload, button.title);
+            },
+          })
+        );
+      });
+      els.log.appendChild(group);
+    }
+  }
+
+  function renderAll() {
+    els.log.textContent = "";
+    state.messages.forEach(function (message, index) {
+      renderMessage(message, index === state.messages.length - 1);
+    });
+    scrollDown();
+  }
+
+  function scrollDown() {
+    els.log.scrollTop = els.log.scrollHeight;
+  }
+
+  function showError() {
+    var retry = el("button", { type: "button", text: "Réessayer", onclick: retryLast });
+    var box = el("div", { className: "sa-error", role: "alert" }, [
+      "Le service ne répond pas pour le moment. Vérifiez votre connexion et réessayez, ou appelez le 3646.",
+      retry,
+    ]);
+    els.log.appendChild(box);
+    scrollDown();
+  }
+
+  function retryLast() {
+    if (pending) post(pending.payload);
+  }
+
+  function send(payload, shown) {
+    var text = String(payload || "").trim();
+    if (!text) return;
+    state.messages.push({ from: "user", text: shown || text });
+    save();
+    renderAll();
+    post(text);
+  }
+
+  function post(payload) {
+    pending = { payload: payload };
+    els.typing.textContent = "L'assistant écrit…";
+    var controller = window.AbortController ? new AbortController() : null;
+    var timer = setTimeout(function () {
+      if (controller) controller.abort();
+    }, TIMEOUT_MS);
+    fetch(SERVER + "/webhooks/rest/webhook", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ sender: state.sender, message: payload }),
+      signal: controller ? controller.signal : undefined,
+    })
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      })
+      .then(function (replies) {
+        clearTimeout(timer);
+        pending = null;
+        els.typing.textContent = "";
+        (Array.isArray(replies) ? replies : []).forEach(function (reply) {
+          if (!reply || (!reply.text && !reply.buttons)) return;
+          state.messages.push({
+            from: "bot",
+            text: typeof reply.text === "string" ? reply.text : "",
+            buttons: (reply.buttons || []).filter(function (b) {
+              return b && typeof b.title === "string" && typeof b.payload === "string";
+            }),
+          });
+          if (!state.open) state.unread += 1;
+        });
+        save();
+        renderAll();
+        renderBadge();
+      })
+      .catch(function () {
+        clearTimeout(timer);
+        els.typing.textContent = "";
+        renderAll();
+        showError();
+      });
+  }
+
+  function onSubmit(event) {
+    event.preventDefault();
+    var text = els.input.value;
+    els.input.value = "";
+    send(text);
+  }
+
+  function onKeydown(event) {
+    if (event.key === "Escape" && state.open) {
+      var inside = els.root.contains(document.activeElement) || document.activeElement === document.body;
+      if (inside) close();
+    }
+  }
+
+  function open() {
+    state.open = true;
+    state.unread = 0;
+    save();
+    els.panel.hidden = false;
+    renderBadge();
+    renderAll();
+    els.input.focus();
+    if (!state.messages.length && !pending) post("/greet");
+  }
+
+  function close() {
+    state.open = false;
+    save();
+    els.panel.hidden = true;
+    renderBadge();
+    els.launcher.focus();
+  }
+
+  function toggle() {
+    if (state.open) close();
+    else open();
+  }
+
+  function restart() {
+    state = fresh();
+    state.open = true;
+    pending = null;
+    save();
+    renderAll();
+    els.input.focus();
+    post("/greet");
+  }
+
+  function start() {
+    build();
+    renderBadge();
+    if (state.open) {
+      els.panel.hidden = false;
+      renderAll();
+    }
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
