@@ -10,11 +10,12 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
 
-.PHONY: help install train db run shell test lint format clean purge erase browser web-deps
+.PHONY: help install train db run run-scaled shell test lint format clean purge erase browser web-deps
 
 help:
 	@echo "make run    - set everything up, then start the assistant (demo page :8080, REST :5005, actions :5055)"
 	@echo "make shell  - set everything up, then talk to the assistant in the terminal (rasa shell)"
+	@echo "make run-scaled [SANIC_WORKERS=2] - the same on this machine's PostgreSQL and Redis"
 	@echo "make test   - set everything up, then run every check"
 	@echo "make install | train | db (knowledge base) | lint | format | clean"
 	@echo "make purge [DAYS=30] | erase SENDER=<id>  - retention and erasure of conversations"
@@ -52,6 +53,10 @@ db: $(VENV)/.installed
 
 run: train db
 	@scripts/run.sh serve
+
+# The same on PostgreSQL and Redis with SANIC_WORKERS workers (docs/deployment.md).
+run-scaled: train
+	@scripts/run-scaled.sh
 
 shell: train db
 	@scripts/run.sh shell

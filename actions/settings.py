@@ -20,6 +20,7 @@ class Settings:
     tracker_store_url: str  # SQLAlchemy URL of Rasa's SQL tracker store (retention tools)
     retention_days: int
     agenda_file: Path  # agencies, hours and reasons of the agenda (demonstration data)
+    reply_timeout_seconds: float  # the REST channel's longest wait before a French excuse
 
 
 @lru_cache(maxsize=1)
@@ -35,6 +36,7 @@ def get_settings() -> Settings:
         tracker_store_url=os.environ.get("TRACKER_STORE_URL")
         or f"sqlite:///{os.environ.get('TRACKER_DB', PROJECT_ROOT / 'var' / 'tracker.db')}",
         retention_days=int(os.environ.get("RETENTION_DAYS", "30")),
+        reply_timeout_seconds=float(os.environ.get("REPLY_TIMEOUT_SECONDS", "9")),
         agenda_file=Path(
             os.environ.get("AGENDA_FILE", PROJECT_ROOT / "data" / "agenda" / "agenda.yml")
         ),

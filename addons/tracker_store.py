@@ -17,16 +17,20 @@ the tracker store (RasaHQ/rasa#12505); this does, with Rasa Open Source.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from typing import Any
 
 from rasa.core.brokers.broker import EventBroker
-from rasa.core.tracker_store import TrackerStore, create_tracker_store
+from rasa.core.tracker_store import InMemoryTrackerStore, TrackerStore, create_tracker_store
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
+from sqlalchemy.engine import make_url
 
 from actions.nir import redact
+
+logger = logging.getLogger(__name__)
 
 
 def redact_data(value: Any) -> Any:
@@ -38,6 +42,53 @@ def redact_data(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [redact_data(item) for item in value]
     return value
+
+
+class TrackerStoreUnavailable(BaseException):
+    """The conversation store failed. A BaseException on purpose: Rasa's FailSafeTrackerStore
+    catches every Exception and carries on with an empty, in-memory conversation, which
+    would answer the user as if nothing had been said. This one reaches the channel
+    (addons/rest_channel.py), which logs it and tells the user."""
+
+    def __init__(self, operation: str) -> None:
+        super().__init__(f"the conversation store failed to {operation} a conversation")
+        logger.error("tracker store unavailable: could not %s a conversation", operation)
+
+
+def inner_settings(inner: dict[str, Any]) -> dict[str, Any]:
+    """Rasa's store settings; ``url`` may be a whole URL (TRACKER_STORE_URL):
+    ``sqlite:///var/tracker.db``, ``postgresql://user:pw@host:5432/db``,
+    ``redis://host:6379/0``. Other settings are passed through as they are."""
+    url = inner.get("url")
+    if not isinstance(url, str) or "://" not in url:
+        return dict(inner)
+    parsed = make_url(url)
+    rest = {k: v for k, v in inner.items() if k != "url"}
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        return {**rest, "type": "SQL", "dialect": "sqlite", "db": parsed.database}
+    if backend == "redis":
+        return {
+            **rest,
+            "type": "redis",
+            "url": parsed.host or "localhost",
+            "port": parsed.port or 6379,
+            "db": int(parsed.database or 0),
+            **({"password": parsed.password} if parsed.password else {}),
+        }
+    settings = {
+        **rest,
+        "type": "SQL",
+        "dialect": parsed.drivername,
+        "url": parsed.host or "localhost",
+        "db": parsed.database,
+    }
+    for key, value in (("port", parsed.port), ("username", parsed.username)):
+        if value:
+            settings[key] = value
+    if parsed.password:
+        settings["password"] = parsed.password
+    return settings
 
 
 def redacted_tracker(tracker: DialogueStateTracker, domain: Domain) -> DialogueStateTracker:
@@ -57,8 +108,16 @@ class RedactingTrackerStore(TrackerStore):
         **kwargs: Any,
     ) -> None:
         super().__init__(domain, None, **kwargs)
-        inner_config = EndpointConfig.from_dict(inner or {})  # no type: in memory
+        settings = inner_settings(inner or {})
+        inner_config = EndpointConfig.from_dict(settings)  # no type: in memory
         self.inner = create_tracker_store(inner_config, domain, event_broker)
+        if settings.get("type") and isinstance(self.inner, InMemoryTrackerStore):
+            # Rasa falls back to memory when the database is unreachable at start-up:
+            # conversations would be lost without a word. Refuse to start instead.
+            raise ConnectionError(
+                f"the tracker store ({settings.get('type')}) could not be reached; "
+                "refusing to keep conversations in memory (see the log above)"
+            )
 
     @property
     def domain(self) -> Domain:
@@ -70,10 +129,16 @@ class RedactingTrackerStore(TrackerStore):
         self.inner.domain = self._domain
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        await self.inner.save(redacted_tracker(tracker, self.domain))
+        try:
+            await self.inner.save(redacted_tracker(tracker, self.domain))
+        except Exception as error:
+            raise TrackerStoreUnavailable("save") from error
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
-        return await self.inner.retrieve(sender_id)
+        try:
+            return await self.inner.retrieve(sender_id)
+        except Exception as error:
+            raise TrackerStoreUnavailable("retrieve") from error
 
     async def retrieve_full_tracker(self, conversation_id: str) -> DialogueStateTracker | None:
         return await self.inner.retrieve_full_tracker(conversation_id)

@@ -49,6 +49,7 @@ class Assistant:
     tracker_db: Path
     log_dir: Path
     web_origin: str = ""  # the origin the Rasa server allows (CORS), for the demo page
+    servers: Any = None  # Servers, to stop and restart them
 
     @property
     def database(self) -> Path:
@@ -98,8 +99,60 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
+class Servers:
+    """The two processes of a running assistant, which the fault tests stop and restart."""
+
+    def __init__(self, work: Path, env: dict[str, str], endpoints: Path) -> None:
+        self.work, self.env, self.endpoints = work, env, endpoints
+        self.actions: subprocess.Popen | None = None
+        self.rasa: subprocess.Popen | None = None
+
+    def start_actions(self) -> None:
+        self.actions = start(
+            [
+                str(VENV_BIN / "rasa"),
+                *("run", "actions", "--actions", "actions"),
+                *("--port", self.env["ACTION_PORT"], "--debug"),
+            ],
+            self.env,
+            self.work / "actions.log",
+        )
+        url = f"http://127.0.0.1:{self.env['ACTION_PORT']}/health"
+        wait_until_up(url, self.actions, self.work / "actions.log")
+
+    def start_rasa(self) -> None:
+        self.rasa = start(
+            [
+                str(VENV_BIN / "rasa"),
+                *("run", "--model", str(MODEL), "--port", self.env["RASA_PORT"], "--debug"),
+                *("--credentials", "credentials.yml", "--endpoints", str(self.endpoints)),
+                *("--log-file", str(self.work / "rasa-file.log")),
+                *("--cors", self.env["WEB_ORIGIN"]),
+            ],
+            self.env,
+            self.work / "rasa.log",
+        )
+
+    def wait_for_rasa(self) -> None:
+        assert self.rasa is not None
+        url = f"http://127.0.0.1:{self.env['RASA_PORT']}/"
+        wait_until_up(url, self.rasa, self.work / "rasa.log")
+
+    def stop_actions(self) -> None:
+        if self.actions is not None:
+            stop(self.actions)
+            self.actions = None
+
+    def stop_rasa(self) -> None:
+        if self.rasa is not None:
+            stop(self.rasa)
+            self.rasa = None
+
+
 @contextmanager
-def running_assistant(work: Path, endpoints: Path | None = None) -> Iterator[Assistant]:
+def running_assistant(
+    work: Path, endpoints: Path | None = None, extra_env: dict[str, str] | None = None
+) -> Iterator[Assistant]:
     """The action server and the Rasa server, both at DEBUG level (the strictest test of
     the log redaction), with their logs and stores under ``work``."""
     if not MODEL.exists():
@@ -111,52 +164,65 @@ def running_assistant(work: Path, endpoints: Path | None = None) -> Iterator[Ass
         "PYTHONPATH": str(ROOT),
         "ACTION_PORT": str(action_port),
         "RASA_PORT": str(rasa_port),
+        "WEB_ORIGIN": web_origin,
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
         "TRACKER_DB": str(work / "tracker.db"),
+        "TRACKER_STORE_URL": f"sqlite:///{work / 'tracker.db'}",
+        "LOCK_STORE_TYPE": os.environ.get("LOCK_STORE_TYPE", "in_memory"),
+        "REDIS_HOST": os.environ.get("REDIS_HOST", "127.0.0.1"),
+        "REDIS_PORT": os.environ.get("REDIS_PORT", "6379"),
+        "REDIS_LOCK_DB": os.environ.get("REDIS_LOCK_DB", "1"),
         "VAR_DIR": str(work),
         "LOG_DIR": str(work),
         "RASA_TELEMETRY_ENABLED": "false",
         "DATABASE_URL": f"sqlite:///{work / 'assistant.db'}",
+        **(extra_env or {}),
     }
     for module in ("actions.knowledge.loader", "actions.agenda.setup"):
         subprocess.run([str(VENV_BIN / "python"), "-m", module], cwd=ROOT, env=env, check=True)
-    rasa_bin = str(VENV_BIN / "rasa")
-    actions = start(
-        [rasa_bin, "run", "actions", "--actions", "actions", "--port", str(action_port), "--debug"],
-        env,
-        work / "actions.log",
-    )
-    rasa = start(
-        [
-            rasa_bin,
-            "run",
-            "--model",
-            str(MODEL),
-            "--port",
-            str(rasa_port),
-            "--debug",
-            "--credentials",
-            "credentials.yml",
-            "--endpoints",
-            str(endpoints or ROOT / "endpoints.yml"),
-            "--log-file",
-            str(work / "rasa-file.log"),
-            "--cors",
-            web_origin,
-        ],
-        env,
-        work / "rasa.log",
-    )
+    servers = Servers(work, env, endpoints or ROOT / "endpoints.yml")
     try:
-        wait_until_up(f"http://127.0.0.1:{action_port}/health", actions, work / "actions.log")
-        wait_until_up(f"http://127.0.0.1:{rasa_port}/", rasa, work / "rasa.log")
-        yield Assistant(f"http://127.0.0.1:{rasa_port}", work / "tracker.db", work, web_origin)
+        servers.start_rasa()  # the model loads while the action server starts
+        servers.start_actions()
+        servers.wait_for_rasa()
+        yield Assistant(
+            f"http://127.0.0.1:{rasa_port}", work / "tracker.db", work, web_origin, servers
+        )
     finally:
-        stop(rasa)
-        stop(actions)
+        servers.stop_rasa()
+        servers.stop_actions()
 
 
 @pytest.fixture(scope="session")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
     with running_assistant(tmp_path_factory.mktemp("assistant")) as running:
         yield running
+
+
+POSTGRES = os.environ.get("TEST_POSTGRES_URL")
+
+
+@pytest.fixture(scope="session")
+def postgres_assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Assistant, str]]:
+    """An assistant whose conversations go to a throw-away PostgreSQL database (its URL
+    is the second item), through TRACKER_STORE_URL as in a deployment."""
+    if not POSTGRES:
+        pytest.skip("TEST_POSTGRES_URL not set")
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    base = make_url(POSTGRES)
+    name = f"tracker_{uuid.uuid4().hex[:10]}"
+    url = base.set(database=name).render_as_string(hide_password=False)
+    admin = create_engine(base, isolation_level="AUTOCOMMIT", future=True)
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    work = tmp_path_factory.mktemp("assistant-pg")
+    try:
+        with running_assistant(work, extra_env={"TRACKER_STORE_URL": url}) as running:
+            yield running, url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -7,13 +7,9 @@ import json
 import os
 import re
 import sqlite3
-import uuid
-from collections.abc import Iterator
 
-import pytest
-from conftest import Assistant, running_assistant
+from conftest import Assistant
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 POSTGRES = os.environ.get("TEST_POSTGRES_URL")
 
@@ -106,34 +102,6 @@ def test_no_typed_number_in_replies_store_or_logs(assistant: Assistant) -> None:
     logs = "\n".join(p.read_text(errors="replace") for p in assistant.log_dir.glob("*.log"))
     assert "Received user message" in logs or "user_message" in logs or len(logs) > 1000
     assert leaks(logs) == []
-
-
-@pytest.fixture(scope="module")
-def postgres_assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Assistant, str]]:
-    if not POSTGRES:
-        pytest.skip("TEST_POSTGRES_URL not set")
-    base = make_url(POSTGRES)
-    name = f"tracker_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT", future=True)
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    work = tmp_path_factory.mktemp("assistant-pg")
-    endpoints = work / "endpoints.yml"
-    endpoints.write_text(
-        "action_endpoint:\n  url: ${ACTION_ENDPOINT_URL}\n"
-        "tracker_store:\n  type: addons.tracker_store.RedactingTrackerStore\n  inner:\n"
-        f"    type: SQL\n    dialect: postgresql\n    url: {base.host}\n"
-        f"    port: {base.port or 5432}\n"
-        f"    db: {name}\n    username: {base.username or ''}\n"
-        "lock_store:\n  type: in_memory\n"
-    )
-    try:
-        with running_assistant(work, endpoints) as running:
-            yield running, str(base.set(database=name))
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def test_no_typed_number_in_the_postgresql_tracker_store(postgres_assistant) -> None:

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# `make run-scaled`: the assistant on this machine's PostgreSQL and Redis, with several
+# Sanic workers (Rasa allows them only with a Redis lock store). Every setting can be
+# overridden from the environment, like for `make run`.
+set -euo pipefail
+export PG_URL="${PG_URL:-postgresql://postgres@127.0.0.1:5432/test}"
+export TRACKER_STORE_URL="${TRACKER_STORE_URL:-$PG_URL}"
+export DATABASE_URL="${DATABASE_URL:-$PG_URL}"
+export LOCK_STORE_TYPE=redis
+export SANIC_WORKERS="${SANIC_WORKERS:-2}"
+source "$(dirname "$0")/env.sh"
+echo "==> Scaled set-up: $SANIC_WORKERS Sanic workers, conversations in $TRACKER_STORE_URL,"
+echo "    locks in redis://$REDIS_HOST:$REDIS_PORT/$REDIS_LOCK_DB, knowledge and agenda in $DATABASE_URL"
+"$VENV/bin/python" -m actions.knowledge.loader
+"$VENV/bin/python" -m actions.agenda.setup
+exec "$(dirname "$0")/run.sh" serve
