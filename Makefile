@@ -10,7 +10,7 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
 
-.PHONY: help install train db run run-scaled shell test lint format clean purge erase browser web-deps
+.PHONY: help install train db bench run run-scaled shell test lint format clean purge erase browser web-deps
 
 help:
 	@echo "make run    - set everything up, then start the assistant (demo page :8080, REST :5005, actions :5055)"
@@ -53,6 +53,10 @@ db: $(VENV)/.installed
 
 run: train db
 	@scripts/run.sh serve
+
+# Our assistant and stock Rasa side by side (bench/bench_turns.py; about 30 minutes).
+bench: train db
+	@source scripts/env.sh && $(BIN)/python bench/bench_turns.py --variants $${BENCH_VARIANTS:-ours,stock,ours-2w}
 
 # The same on PostgreSQL and Redis with SANIC_WORKERS workers (docs/deployment.md).
 run-scaled: train

@@ -423,8 +423,15 @@ def time_zone_note(agency: service.AgencyInfo) -> str:
     return "" if agency.timezone == "Europe/Paris" else " (heure locale)"
 
 
-def cancel_payload(reference: str) -> str:
-    return f'/cancel_appointment{{"appointment_reference": "{reference}"}}'
+def cancel_buttons(bookings: list[service.BookingInfo]) -> list[dict[str, str]]:
+    """One "Annuler RDV-…" button per booking (the first four)."""
+    return [
+        {
+            "title": f"Annuler {b.reference}",
+            "payload": f'/cancel_appointment{{"appointment_reference": "{b.reference}"}}',
+        }
+        for b in bookings[:4]
+    ]
 
 
 def booking_line(booking: service.BookingInfo) -> str:
@@ -485,11 +492,7 @@ class ActionListAppointments(Action):
             say(dispatcher, "appointments_none")
             return []
         lines = "\n".join(f"- {booking_line(b)}" for b in bookings)
-        buttons = [
-            {"title": f"Annuler {b.reference}", "payload": cancel_payload(b.reference)}
-            for b in bookings[:4]
-        ]
-        say(dispatcher, "appointments_list", buttons=buttons, lines=lines)
+        say(dispatcher, "appointments_list", buttons=cancel_buttons(bookings), lines=lines)
         return []
 
 
@@ -530,12 +533,13 @@ class ActionCancelAppointment(Action):
             say(dispatcher, "appointments_none")
             return [SlotSet(TO_CANCEL, None)]
         else:
-            buttons = [
-                {"title": f"Annuler {b.reference}", "payload": cancel_payload(b.reference)}
-                for b in bookings[:4]
-            ]
             lines = "\n".join(f"- {booking_line(b)}" for b in bookings)
-            say(dispatcher, "appointment_which_to_cancel", buttons=buttons, lines=lines)
+            say(
+                dispatcher,
+                "appointment_which_to_cancel",
+                buttons=cancel_buttons(bookings),
+                lines=lines,
+            )
             return [SlotSet(TO_CANCEL, None)]
         say(dispatcher, "ask_appointment_cancel", line=booking_line(chosen[0]))
         return [SlotSet(TO_CANCEL, chosen[0].reference)]

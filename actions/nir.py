@@ -36,6 +36,7 @@ from typing import ClassVar
 from stdnum.fr import nir as stdnum_nir
 
 from actions.geography import Commune, Department, Geography, get_geography
+from actions.text import FRENCH_MONTHS
 
 # Characters people put between the groups of digits: spaces (also non-breaking,
 # narrow and figure spaces, tabs), dots and every kind of hyphen or dash.
@@ -48,20 +49,7 @@ _GROUP_SIZES = (1, 2, 2, 2, 3, 3, 2)
 _HIDDEN = "•"
 _VISIBLE = 5  # sex, year and month stay visible in a masked number
 
-MONTH_NAMES = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
+MONTH_NAMES = FRENCH_MONTHS
 
 # Corsica has two departments (2A, 2B) since 1 January 1976; before, code 20.
 CORSICA_SPLIT_YEAR = 1976

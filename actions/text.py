@@ -7,6 +7,21 @@ import unicodedata
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
+FRENCH_MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
 
 def fold(text: str) -> str:
     """Lower-case, accents removed, every run of non-alphanumerics as one space.

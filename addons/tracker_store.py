@@ -26,6 +26,7 @@ from rasa.core.tracker_store import InMemoryTrackerStore, TrackerStore, create_t
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from actions.nir import redact
@@ -98,6 +99,25 @@ def redacted_tracker(tracker: DialogueStateTracker, domain: Domain) -> DialogueS
     )
 
 
+EVENT_INDEXES = {
+    "ix_events_sender_type_timestamp": "sender_id, type_name, timestamp",
+    "ix_events_sender_id_id": "sender_id, id",
+}
+
+
+def add_event_indexes(store: Any) -> None:
+    """Indexes Rasa's SQL store lacks for its own queries: every turn it looks for the
+    conversation's latest session start (sender, type, timestamp) and reads its events in
+    id order (sender, id). Created once, if missing; other stores are left alone."""
+    inner = getattr(store, "_tracker_store", store)  # Rasa wraps non-async stores
+    engine = getattr(inner, "engine", None)
+    if engine is None or not hasattr(inner, "SQLEvent"):
+        return
+    with engine.begin() as connection:
+        for name, columns in EVENT_INDEXES.items():
+            connection.execute(text(f"CREATE INDEX IF NOT EXISTS {name} ON events ({columns})"))
+
+
 class RedactingTrackerStore(TrackerStore):
     def __init__(
         self,
@@ -118,6 +138,7 @@ class RedactingTrackerStore(TrackerStore):
                 f"the tracker store ({settings.get('type')}) could not be reached; "
                 "refusing to keep conversations in memory (see the log above)"
             )
+        add_event_indexes(self.inner)
 
     @property
     def domain(self) -> Domain:

@@ -4,21 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from actions.text import FRENCH_MONTHS
+
 DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
+MONTHS = FRENCH_MONTHS
 
 
 def french_date(day: dt.date) -> str:

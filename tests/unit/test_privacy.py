@@ -75,6 +75,9 @@ def test_sqlite_tracker_store_keeps_no_typed_number(domain: Domain, tmp_path: Pa
     assert leaked(dump) == []
     back = asyncio.run(store.retrieve("alice"))
     assert back is not None and back.get_slot("nir_place").startswith(TYPED[-1][:1])
+    with sqlite3.connect(db) as connection:
+        indexes = {row[1] for row in connection.execute("PRAGMA index_list('events')")}
+    assert {"ix_events_sender_type_timestamp", "ix_events_sender_id_id"} <= indexes
     assert leaked(str([e.as_dict() for e in back.events])) == []
 
 

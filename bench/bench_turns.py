@@ -1,0 +1,352 @@
+"""Side-by-side benchmark: our assistant and stock Rasa on the same data, same machine.
+
+`make bench` runs it. For each variant it starts the real processes and measures:
+cold start (process start → first answer), latency p50/p95 of one conversation (turns
+that call actions included), throughput and p95 at 20 concurrent conversations, peak
+memory of the Rasa process, and the cost of a turn at turn 1 vs turn 500 of one long
+conversation. Variants:
+
+- ``ours``: our model and pipeline, 1 Sanic worker, SQLite tracker store;
+- ``stock``: Rasa's default pipeline and policies (config without pipeline/policies:
+  Rasa fills in its defaults) trained on our same data, same stores;
+- ``ours-2w``: ours with 2 Sanic workers on PostgreSQL and Redis (when PG_URL/REDIS_URL
+  are reachable).
+
+Writes bench/results.json and the table and plot of docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+CONVERSATION = [
+    "bonjour",
+    "j'ai perdu mon numero de secu",
+    "non aucun",
+    "je suis ne au maroc, comment avoir un numero ?",
+    "et si je suis etudiant ?",
+    "quels documents ?",
+    "quel est le numero de la cpam ?",
+    "j'habite dans le 33",
+    "je suis auto entrepreneur, qui gere ma secu ?",
+    "merci",
+]
+
+
+@dataclass
+class Result:
+    variant: str
+    cold_start_s: float = 0.0
+    p50_ms: float = 0.0
+    p95_ms: float = 0.0
+    throughput_msg_s: float = 0.0
+    concurrent_p95_ms: float = 0.0
+    peak_rss_mb: float = 0.0
+    turn1_ms: float = 0.0
+    turn500_ms: float = 0.0
+    errors: int = 0
+    notes: list[str] = field(default_factory=list)
+    long_ms: list[float] = field(default_factory=list)  # every turn of the long conversation
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def send(url: str, sender: str, message: str, timeout: float = 60) -> tuple[float, bool]:
+    body = json.dumps({"sender": sender, "message": message}).encode()
+    request = urllib.request.Request(
+        f"{url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
+    )
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            ok = bool(json.loads(response.read()))
+    except (urllib.error.URLError, OSError, ValueError):
+        ok = False
+    return (time.perf_counter() - started) * 1000, ok
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else 0.0
+
+
+def peak_rss_mb(pid: int) -> float:
+    """VmHWM of the process and its children (Sanic workers), in MB."""
+    total = 0.0
+    pids = [pid]
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        pids += [int(c) for c in children]
+    except OSError:
+        pass
+    for one in pids:
+        try:
+            for line in Path(f"/proc/{one}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    total += int(line.split()[1]) / 1024
+        except OSError:
+            continue
+    return total
+
+
+class Servers:
+    def __init__(self, model: Path, env: dict[str, str], work: Path) -> None:
+        self.model, self.env, self.work = model, env, work
+        self.processes: list[subprocess.Popen] = []
+
+    def start(self) -> tuple[str, subprocess.Popen, float]:
+        action_port, rasa_port = free_port(), free_port()
+        env = {
+            **self.env,
+            "ACTION_PORT": str(action_port),
+            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
+        }
+        log = (self.work / "actions.log").open("ab")
+        self.processes.append(
+            subprocess.Popen(
+                [
+                    str(BIN / "rasa"),
+                    "run",
+                    "actions",
+                    "--actions",
+                    "actions",
+                    "--port",
+                    str(action_port),
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        )
+        started = time.perf_counter()
+        rasa = subprocess.Popen(
+            [
+                str(BIN / "rasa"),
+                "run",
+                "--model",
+                str(self.model),
+                "--port",
+                str(rasa_port),
+                "--credentials",
+                "credentials.yml",
+                "--endpoints",
+                "endpoints.yml",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=(self.work / "rasa.log").open("ab"),
+            stderr=subprocess.STDOUT,
+        )
+        self.processes.append(rasa)
+        url = f"http://127.0.0.1:{rasa_port}"
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:
+            if rasa.poll() is not None:
+                raise RuntimeError((self.work / "rasa.log").read_text()[-2000:])
+            _, ok = send(url, f"warm-{uuid.uuid4()}", "bonjour", timeout=5)
+            if ok:
+                return url, rasa, time.perf_counter() - started
+            time.sleep(0.25)
+        raise RuntimeError("no answer after 600 s")
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def measure(variant: str, model: Path, env: dict[str, str], turns_long: int) -> Result:
+    result = Result(variant)
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        env = {
+            **env,
+            "TRACKER_DB": str(work / "tracker.db"),
+            "TRACKER_STORE_URL": env.get("TRACKER_STORE_URL") or f"sqlite:///{work}/tracker.db",
+            "LOG_DIR": str(work),
+        }
+        servers = Servers(model, env, work)
+        try:
+            url, rasa, result.cold_start_s = servers.start()
+            # one conversation, sequential: every turn timed (5 rounds of the script)
+            timings: list[float] = []
+            for _ in range(5):
+                sender = f"seq-{uuid.uuid4()}"
+                for message in CONVERSATION:
+                    elapsed, ok = send(url, sender, message)
+                    timings.append(elapsed)
+                    result.errors += not ok
+            result.p50_ms = statistics.median(timings)
+            result.p95_ms = percentile(timings, 0.95)
+            # 20 concurrent conversations
+            concurrent: list[float] = []
+
+            def talk(_: int) -> list[float]:
+                sender = f"par-{uuid.uuid4()}"
+                return [send(url, sender, m)[0] for m in CONVERSATION * 2]
+
+            started = time.perf_counter()
+            with ThreadPoolExecutor(max_workers=20) as pool:
+                for batch in pool.map(talk, range(20)):
+                    concurrent += batch
+            wall = time.perf_counter() - started
+            result.throughput_msg_s = len(concurrent) / wall
+            result.concurrent_p95_ms = percentile(concurrent, 0.95)
+            # turn 1 vs turn N of one long conversation
+            sender = f"long-{uuid.uuid4()}"
+            long: list[float] = []
+            for index in range(turns_long):
+                long.append(send(url, sender, CONVERSATION[index % len(CONVERSATION)])[0])
+            result.long_ms = [round(x, 1) for x in long]
+            result.turn1_ms = statistics.median(long[:10])
+            result.turn500_ms = statistics.median(long[-10:])
+            result.peak_rss_mb = peak_rss_mb(rasa.pid)
+        finally:
+            servers.stop()
+    return result
+
+
+def train_stock(work: Path) -> Path:
+    """Rasa's defaults (no pipeline, no policies in the config) on our data."""
+    config = work / "config.yml"
+    config.write_text("recipe: default.v1\nlanguage: fr\nassistant_id: stock\n")
+    out = work / "models"
+    subprocess.run(
+        [
+            str(BIN / "rasa"),
+            "train",
+            "--config",
+            str(config),
+            "--domain",
+            "domain.yml",
+            "--data",
+            "data/nlu",
+            "data/rules",
+            "data/stories",
+            "--out",
+            str(out),
+            "--fixed-model-name",
+            "stock",
+        ],
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    return out / "stock.tar.gz"
+
+
+def write_report(results: list[Result], path: Path) -> None:
+    rows = [
+        ("cold start (process start → first answer)", "cold_start_s", "{:.1f} s"),
+        ("latency p50, one conversation", "p50_ms", "{:.0f} ms"),
+        ("latency p95, one conversation", "p95_ms", "{:.0f} ms"),
+        ("throughput, 20 concurrent conversations", "throughput_msg_s", "{:.1f} msg/s"),
+        ("p95 at 20 concurrent conversations", "concurrent_p95_ms", "{:.0f} ms"),
+        ("peak memory of the Rasa process(es)", "peak_rss_mb", "{:.0f} MB"),
+        ("turn cost, turns 1-10 (median)", "turn1_ms", "{:.0f} ms"),
+        ("turn cost, last 10 turns of the long conversation (median)", "turn500_ms", "{:.0f} ms"),
+        ("failed turns", "errors", "{}"),
+    ]
+    header = "| measure | " + " | ".join(r.variant for r in results) + " |"
+    lines = [header, "|---|" + "---|" * len(results)]
+    for label, key, fmt in rows:
+        lines.append(
+            f"| {label} | " + " | ".join(fmt.format(getattr(r, key)) for r in results) + " |"
+        )
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def plot(results: list[Result], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axis = plt.subplots(figsize=(8, 4))
+    for result in results:
+        window = 10
+        series = result.long_ms
+        smooth = [statistics.median(series[max(0, i - window) : i + 1]) for i in range(len(series))]
+        axis.plot(range(1, len(series) + 1), smooth, label=result.variant)
+    axis.set_xlabel("turn of one conversation")
+    axis.set_ylabel("answer time (ms, rolling median of 10)")
+    axis.set_title("Cost of a turn as a conversation grows")
+    axis.legend()
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--variants", default="ours,stock", help="ours,stock,ours-2w")
+    parser.add_argument("--turns", type=int, default=500, help="length of the long conversation")
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
+    args = parser.parse_args()
+    base_env = {**os.environ, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false"}
+    model = ROOT / "models" / "current.tar.gz"
+    results: list[Result] = []
+    steps: dict[str, Callable[[], Result]] = {
+        "ours": lambda: measure("ours", model, base_env, args.turns),
+        "ours-2w": lambda: measure(
+            "ours-2w",
+            model,
+            {
+                **base_env,
+                "SANIC_WORKERS": "2",
+                "LOCK_STORE_TYPE": "redis",
+                "TRACKER_STORE_URL": os.environ.get(
+                    "PG_URL", "postgresql://postgres@127.0.0.1:5432/test"
+                ),
+            },
+            args.turns,
+        ),
+    }
+    for variant in args.variants.split(","):
+        if variant == "stock":
+            with tempfile.TemporaryDirectory() as folder:
+                started = time.perf_counter()
+                stock = train_stock(Path(folder))
+                trained = time.perf_counter() - started
+                result = measure("stock", stock, base_env, args.turns)
+                result.notes.append(f"trained in {trained:.0f} s")
+        else:
+            result = steps[variant]()
+        print(json.dumps(asdict(result), ensure_ascii=False), flush=True)
+        results.append(result)
+    Path(args.out).write_text(
+        json.dumps([asdict(r) for r in results], indent=2, ensure_ascii=False), encoding="utf-8"
+    )
+    write_report(results, Path(args.out).with_suffix(".md"))
+    plot(results, Path(args.out).with_suffix(".png"))
+    print(Path(args.out).with_suffix(".md").read_text(encoding="utf-8"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
