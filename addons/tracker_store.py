@@ -26,7 +26,7 @@ from rasa.core.tracker_store import InMemoryTrackerStore, TrackerStore, create_t
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 
 from actions.nir import redact
@@ -118,6 +118,25 @@ def add_event_indexes(store: Any) -> None:
             connection.execute(text(f"CREATE INDEX IF NOT EXISTS {name} ON events ({columns})"))
 
 
+def tune_sqlite(store: Any) -> None:
+    """Write-ahead log and normal sync for a SQLite conversation store: a turn's commit no
+    longer waits for two disk flushes (the store cost about 40 ms a turn), and nothing is
+    lost if a process crashes (at most the last turns if the machine loses power)."""
+    inner = getattr(store, "_tracker_store", store)
+    engine = getattr(inner, "engine", None)
+    if engine is None or engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    engine.dispose()  # connections opened before the listener get the pragmas too
+
+
 class RedactingTrackerStore(TrackerStore):
     def __init__(
         self,
@@ -139,6 +158,7 @@ class RedactingTrackerStore(TrackerStore):
                 "refusing to keep conversations in memory (see the log above)"
             )
         add_event_indexes(self.inner)
+        tune_sqlite(self.inner)
 
     @property
     def domain(self) -> Domain:

@@ -78,6 +78,8 @@ def test_sqlite_tracker_store_keeps_no_typed_number(domain: Domain, tmp_path: Pa
     with sqlite3.connect(db) as connection:
         indexes = {row[1] for row in connection.execute("PRAGMA index_list('events')")}
     assert {"ix_events_sender_type_timestamp", "ix_events_sender_id_id"} <= indexes
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert leaked(str([e.as_dict() for e in back.events])) == []
 
 
