@@ -10,11 +10,9 @@ in between, the user is told and offered the next free times.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from abc import ABC, abstractmethod
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
@@ -27,11 +25,10 @@ from actions.agenda.phone import Phone, looks_like_a_phone_attempt, parse_phone,
 from actions.agenda.references import find_reference
 from actions.agenda.words import get_words, pick_time
 from actions.geography import get_geography
-from actions.knowledge.db import SQLITE_BEGIN_OPTION, get_engine, session_scope
+from actions.knowledge.db import run_in_session
 from actions.locate import Ambiguous, Place, clues_in_text, locate
 from actions.say import say
-
-T = TypeVar("T")
+from actions.situation import latest_entity
 
 REASON = "appointment_reason"
 CHANNEL = "appointment_channel"
@@ -51,27 +48,6 @@ PLACE_ENTITIES = ("department", "postal_code", "city")
 
 def now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
-
-
-async def in_session(work: Callable[..., T], *args: Any, locked: bool = False) -> T:
-    """Runs agenda work in a session off the event loop; ``locked`` takes SQLite's
-    write lock at BEGIN (booking, cancelling) so two writers queue instead of failing."""
-
-    def run() -> T:
-        engine = get_engine()
-        if locked:
-            engine = engine.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
-        with session_scope(engine) as session:
-            return work(session, *args)
-
-    return await asyncio.to_thread(run)
-
-
-def entity(tracker: Tracker, name: str) -> str | None:
-    for found in reversed(tracker.latest_message.get("entities") or []):
-        if found.get("entity") == name and found.get("value") is not None:
-            return str(found["value"])
-    return None
 
 
 def intent_of(tracker: Tracker) -> str | None:
@@ -108,7 +84,7 @@ class Choice:
 def place_slots(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> dict[str, Any]:
     """The department from the message's place entities (or its words when the place
     was asked); asks which commune when a name is ambiguous."""
-    clues = {name: entity(tracker, name) for name in PLACE_ENTITIES}
+    clues = {name: latest_entity(tracker, name) for name in PLACE_ENTITIES}
     if not any(clues.values()):
         if tracker.get_slot("requested_slot") != PLACE or len(text) > 60:
             return {}
@@ -172,16 +148,16 @@ class ValidateAppointmentForm(FormValidationAction):
                     changes.update({TIME: None, OFFERED: None, CONFIRMED: None})
 
         if tracker.get_slot(CHANGING):
-            target = entity(tracker, "appointment_change") or words.change(text)
+            target = latest_entity(tracker, "appointment_change") or words.change(text)
             if target in FORM_SLOTS:
                 changes.update({target: None, CHANGING: False, CONFIRMED: None})
                 if target in TIME_DEPENDS_ON:
                     changes.update({TIME: None, OFFERED: None})
                 return changes
-        reason = entity(tracker, REASON) or words.reason(text)
+        reason = latest_entity(tracker, REASON) or words.reason(text)
         if reason:
             change(REASON, reason)
-        channel = entity(tracker, CHANNEL) or (
+        channel = latest_entity(tracker, CHANNEL) or (
             words.channel(text) if asked != PHONE or not parse_phone(text) else None
         )
         if channel:
@@ -205,12 +181,12 @@ class ValidateAppointmentForm(FormValidationAction):
         dispatcher: CollectingDispatcher, tracker: Tracker, text: str
     ) -> dict[str, Any]:
         offered = offered_times(tracker)
-        if entity(tracker, "appointment_later") or get_words().wants_later(text):
+        if latest_entity(tracker, "appointment_later") or get_words().wants_later(text):
             return {"appointment_after": offered[-1].isoformat() if offered else None, TIME: None}
-        chosen = pick_time(entity(tracker, TIME) or text, offered)
+        chosen = pick_time(latest_entity(tracker, TIME) or text, offered)
         if chosen is not None:
             return {TIME: chosen.isoformat(timespec="minutes")}
-        if any(ch.isdigit() for ch in text) or entity(tracker, TIME):
+        if any(ch.isdigit() for ch in text) or latest_entity(tracker, TIME):
             say(dispatcher, "appointment_pick_offered")
             return {TIME: None}
         return {}
@@ -254,7 +230,7 @@ class ValidateAppointmentForm(FormValidationAction):
             )
 
         try:
-            booking = await in_session(book, locked=True)
+            booking = await run_in_session(book, locked=True)
         except service.SlotTaken:
             say(dispatcher, "appointment_taken")
             return {TIME: None, OFFERED: None, CONFIRMED: None, "appointment_after": None}
@@ -292,9 +268,9 @@ class ActionStartAppointment(Action):
         words = get_words()
         values: dict[str, Any] = {slot: None for slot in FORM_SLOTS}
         values.update({OFFERED: None, CHANGING: False, REFERENCE: None, "appointment_after": None})
-        values[REASON] = entity(tracker, REASON) or words.reason(text)
-        values[CHANNEL] = entity(tracker, CHANNEL) or words.channel(text)
-        found = locate(get_geography(), **{n: entity(tracker, n) for n in PLACE_ENTITIES})
+        values[REASON] = latest_entity(tracker, REASON) or words.reason(text)
+        values[CHANNEL] = latest_entity(tracker, CHANNEL) or words.channel(text)
+        found = locate(get_geography(), **{n: latest_entity(tracker, n) for n in PLACE_ENTITIES})
         if isinstance(found, Place):
             values[PLACE] = found.department_code
         elif tracker.get_slot("department"):
@@ -310,7 +286,7 @@ class ActionAskAppointmentReason(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        reasons = await in_session(service.reasons)
+        reasons = await run_in_session(service.reasons)
         buttons = [
             {"title": r.label, "payload": f'/inform{{"{REASON}": "{r.key}"}}'} for r in reasons
         ]
@@ -369,7 +345,7 @@ class ActionAskAppointmentTime(Action):
             )
             return agency, times
 
-        agency, times = await in_session(free)
+        agency, times = await run_in_session(free)
         if not times:
             say(dispatcher, "appointment_no_time", buttons=change_buttons(tracker))
             return [SlotSet(OFFERED, None), SlotSet("appointment_after", None)]
@@ -397,7 +373,7 @@ class ActionAskAppointmentConfirmed(Action):
             say(dispatcher, "appointment_what_to_change", buttons=change_buttons(tracker))
             return []
         choice = Choice(tracker)
-        agency, reason = await in_session(choice.load)
+        agency, reason = await run_in_session(choice.load)
         if agency is None or reason is None:
             return [SlotSet(PLACE, None)]
         starts_at = dt.datetime.fromisoformat(str(tracker.get_slot(TIME)))
@@ -457,7 +433,7 @@ class ActionAppointmentBooked(Action):
     ) -> list[dict[str, Any]]:
         reference = tracker.get_slot(REFERENCE)
         booking = (
-            await in_session(service.find_booking, tracker.sender_id, reference)
+            await run_in_session(service.find_booking, tracker.sender_id, reference)
             if reference
             else None
         )
@@ -487,7 +463,7 @@ class ActionListAppointments(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        bookings = await in_session(service.bookings_of, tracker.sender_id)
+        bookings = await run_in_session(service.bookings_of, tracker.sender_id)
         if not bookings:
             say(dispatcher, "appointments_none")
             return []
@@ -508,7 +484,7 @@ class ActionCancelAppointment(Action):
         pending = tracker.get_slot(TO_CANCEL)
         intent = intent_of(tracker)
         if pending and intent == "affirm":
-            cancelled = await in_session(
+            cancelled = await run_in_session(
                 service.cancel, tracker.sender_id, pending, now(), locked=True
             )
             if cancelled is None:
@@ -520,8 +496,8 @@ class ActionCancelAppointment(Action):
             say(dispatcher, "appointment_kept", reference=pending)
             return [SlotSet(TO_CANCEL, None)]
         text = str(tracker.latest_message.get("text") or "")
-        reference = find_reference(entity(tracker, "appointment_reference") or text)
-        bookings = await in_session(service.bookings_of, tracker.sender_id)
+        reference = find_reference(latest_entity(tracker, "appointment_reference") or text)
+        bookings = await run_in_session(service.bookings_of, tracker.sender_id)
         if reference is not None:
             chosen = [b for b in bookings if b.reference == reference]
             if not chosen:

@@ -6,7 +6,6 @@ wording from actions/knowledge/render.py and data/knowledge/answers.yml.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -16,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.geography import get_geography
 from actions.knowledge import queries, render
-from actions.knowledge.db import session_scope
+from actions.knowledge.db import run_in_session
 from actions.knowledge.queries import ProcedureInfo
 from actions.locate import Ambiguous, Place, clues_in_text, locate, widen_city
 from actions.say import say
@@ -31,14 +30,8 @@ T = TypeVar("T")
 
 
 async def lookup(query: Callable[..., T], *args: Any) -> T:
-    """Runs a knowledge-base query off the event loop (a blocking call would stall the
-    whole action server, RasaHQ/rasa#8436)."""
-
-    def run() -> T:
-        with session_scope() as session:
-            return query(session, *args)
-
-    return await asyncio.to_thread(run)
+    """Runs a knowledge-base query off the event loop."""
+    return await run_in_session(query, *args)
 
 
 def previous_action(tracker: Tracker) -> str | None:

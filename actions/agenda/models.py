@@ -24,17 +24,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import declarative_base
 
-NAMING_CONVENTION = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_N_name)s",
-    "pk": "pk_%(table_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-}
+from actions.knowledge.models import KEY, NAMING_CONVENTION
 
 AgendaBase = declarative_base(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 
-KEY = String(64)
 BOOKED = "booked"
 CANCELLED = "cancelled"
 PHONE = "phone"

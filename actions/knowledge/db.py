@@ -13,12 +13,13 @@ the write lock as it begins (the loader uses it).
 
 from __future__ import annotations
 
+import asyncio
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine, make_url
@@ -28,6 +29,7 @@ from sqlalchemy.pool import QueuePool, StaticPool
 from actions.settings import get_settings
 
 SQLITE_BEGIN_OPTION = "sqlite_begin"
+T = TypeVar("T")
 
 _lock = threading.Lock()
 _state: tuple[int, Engine, sessionmaker] | None = None
@@ -125,3 +127,19 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+async def run_in_session(work: Callable[..., T], *args: Any, locked: bool = False) -> T:
+    """Runs ``work(session, *args)`` in a session of the process-wide engine, in a worker
+    thread: a blocking call would stall the whole action server (RasaHQ/rasa#8436).
+    ``locked`` takes SQLite's write lock at BEGIN, so that two writers queue instead of
+    failing."""
+
+    def run() -> T:
+        engine = get_engine()
+        if locked:
+            engine = engine.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
+        with session_scope(engine) as session:
+            return work(session, *args)
+
+    return await asyncio.to_thread(run)
