@@ -319,7 +319,7 @@ def main() -> int:
             {
                 **base_env,
                 "SANIC_WORKERS": "2",
-                "LOCK_STORE_TYPE": "redis",
+                "LOCK_STORE": "addons.lock_store.AtomicRedisLockStore",
                 "TRACKER_STORE_URL": os.environ.get(
                     "PG_URL", "postgresql://postgres@127.0.0.1:5432/test"
                 ),

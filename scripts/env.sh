@@ -10,6 +10,12 @@ export VAR_DIR="${VAR_DIR:-$ROOT/var}"
 export TRACKER_DB="${TRACKER_DB:-$VAR_DIR/tracker.db}"
 export TRACKER_STORE_URL="${TRACKER_STORE_URL:-sqlite:///$TRACKER_DB}"
 export LOCK_STORE_TYPE="${LOCK_STORE_TYPE:-in_memory}"
+# "redis" means our atomic Redis lock store: Rasa's own lets two processes take the same
+# ticket (addons/lock_store.py).
+case "$LOCK_STORE_TYPE" in
+  redis) export LOCK_STORE="addons.lock_store.AtomicRedisLockStore" ;;
+  *) export LOCK_STORE="$LOCK_STORE_TYPE" ;;
+esac
 export REDIS_HOST="${REDIS_HOST:-127.0.0.1}"
 export REDIS_PORT="${REDIS_PORT:-6379}"
 export REDIS_LOCK_DB="${REDIS_LOCK_DB:-1}"

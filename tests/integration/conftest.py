@@ -168,7 +168,7 @@ def running_assistant(
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
         "TRACKER_DB": str(work / "tracker.db"),
         "TRACKER_STORE_URL": f"sqlite:///{work / 'tracker.db'}",
-        "LOCK_STORE_TYPE": os.environ.get("LOCK_STORE_TYPE", "in_memory"),
+        "LOCK_STORE": os.environ.get("LOCK_STORE", "in_memory"),
         "REDIS_HOST": os.environ.get("REDIS_HOST", "127.0.0.1"),
         "REDIS_PORT": os.environ.get("REDIS_PORT", "6379"),
         "REDIS_LOCK_DB": os.environ.get("REDIS_LOCK_DB", "1"),

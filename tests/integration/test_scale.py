@@ -32,7 +32,7 @@ def two_rasa_processes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tup
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     extra = {
         "TRACKER_STORE_URL": url,
-        "LOCK_STORE_TYPE": "redis",
+        "LOCK_STORE": "addons.lock_store.AtomicRedisLockStore",
         "REDIS_HOST": redis.host or "127.0.0.1",
         "REDIS_PORT": str(redis.port or 6379),
         "REDIS_LOCK_DB": str(redis.database or 0),
@@ -55,15 +55,18 @@ def two_rasa_processes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tup
         admin.dispose()
 
 
-def user_texts(url: str, sender: str) -> list[str]:
+def stored_events(url: str, sender: str) -> list[dict]:
     engine = create_engine(url, future=True)
     with engine.connect() as connection:
         rows = connection.execute(
             text("SELECT data FROM events WHERE sender_id = :s ORDER BY id"), {"s": sender}
         ).fetchall()
     engine.dispose()
-    events = [json.loads(row[0]) for row in rows]
-    return [e.get("text") for e in events if e.get("event") == "user"]
+    return [json.loads(row[0]) for row in rows]
+
+
+def user_texts(url: str, sender: str) -> list[str]:
+    return [e.get("text") for e in stored_events(url, sender) if e.get("event") == "user"]
 
 
 def test_turns_alternate_between_two_processes_and_land_once_in_order(
@@ -90,16 +93,24 @@ def test_turns_alternate_between_two_processes_and_land_once_in_order(
 
 
 def test_the_same_conversation_hit_on_both_processes_at_once(two_rasa_processes) -> None:
-    """The Redis lock serialises the turns: none is lost or doubled."""
+    """The Redis lock serialises the turns: none is lost, doubled or interleaved."""
     urls, database = two_rasa_processes
     sender = f"scale-{uuid.uuid4()}"
-    turns = [f"bonjour {n}" for n in range(6)]
-    with ThreadPoolExecutor(max_workers=6) as pool:
-        list(
+    turns = [f"bonjour {n}" for n in range(10)]
+    with ThreadPoolExecutor(max_workers=len(turns)) as pool:
+        answers = list(
             pool.map(
                 lambda pair: Assistant(urls[pair[0] % 2], Path(), Path()).send(sender, pair[1]),
                 enumerate(turns),
             )
         )
+    assert all(answers)
     stored = user_texts(database, sender)
     assert sorted(stored) == sorted(turns)
+    # each turn ends (the bot listens again) before the next one starts
+    kinds = [
+        "user" if e["event"] == "user" else "listen"
+        for e in stored_events(database, sender)
+        if e["event"] == "user" or (e["event"] == "action" and e["name"] == "action_listen")
+    ]
+    assert kinds[1:] == ["user", "listen"] * len(turns)
