@@ -10,13 +10,14 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
 
-.PHONY: help install train db bench run run-scaled shell test lint format clean purge erase browser web-deps
+.PHONY: soak profile help install train db bench run run-scaled shell test lint format clean purge erase browser web-deps
 
 help:
 	@echo "make run    - set everything up, then start the assistant (demo page :8080, REST :5005, actions :5055)"
 	@echo "make shell  - set everything up, then talk to the assistant in the terminal (rasa shell)"
 	@echo "make run-scaled [SANIC_WORKERS=2] - the same on this machine's PostgreSQL and Redis"
 	@echo "make test   - set everything up, then run every check"
+	@echo "make bench | soak | profile - performance: side by side with stock Rasa, 10-minute load, cProfile"
 	@echo "make install | train | db (knowledge base) | lint | format | clean"
 	@echo "make purge [DAYS=30] | erase SENDER=<id>  - retention and erasure of conversations"
 
@@ -57,6 +58,14 @@ run: train db
 # Our assistant and stock Rasa side by side (bench/bench_turns.py; about 30 minutes).
 bench: train db
 	@source scripts/env.sh && $(BIN)/python bench/bench_turns.py --variants $${BENCH_VARIANTS:-ours,stock,ours-2w}
+
+# 20 conversations at once for 10 minutes; every turn answered and stored (bench/soak.py).
+soak: train db
+	@source scripts/env.sh && $(BIN)/python bench/soak.py --seconds $${SOAK_SECONDS:-600}
+
+# Where the time of a turn and of a cold start goes (cProfile, bench/profile.md).
+profile: train db
+	@source scripts/env.sh && $(BIN)/python bench/profile_turns.py --turns $${PROFILE_TURNS:-500}
 
 # The same on PostgreSQL and Redis with SANIC_WORKERS workers (docs/deployment.md).
 run-scaled: train

@@ -17,19 +17,22 @@ the tracker store (RasaHQ/rasa#12505); this does, with Rasa Open Source.
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import InMemoryTrackerStore, TrackerStore, create_tracker_store
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import Event, SessionStarted, deserialise_events
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 
 from actions.nir import redact
+from addons.conversation_window import Window, WindowCache, windowed
 
 logger = logging.getLogger(__name__)
 
@@ -137,6 +140,94 @@ def tune_sqlite(store: Any) -> None:
     engine.dispose()  # connections opened before the listener get the pragmas too
 
 
+STORED = "_events_in_store"
+"""Tracker attribute: how many of its events are already in the SQL store."""
+
+
+def sql_store(store: Any) -> Any:
+    """Rasa's SQL tracker store inside ``store``, or None for other stores."""
+    inner = getattr(store, "_tracker_store", store)
+    return inner if hasattr(inner, "SQLEvent") and hasattr(inner, "session_scope") else None
+
+
+class WindowedSQLEvents:
+    """Reads a conversation's events from Rasa's SQL tables in a window (the state, then
+    the last turns: addons/conversation_window.py) and appends new events, so that a
+    turn costs the same at turn 500 as at turn 10. Same tables and rows as Rasa's store.
+    """
+
+    def __init__(self, store: Any, domain: Domain) -> None:
+        self.store = store
+        self.domain = domain
+        self.windows = WindowCache()
+
+    def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        events_table = self.store.SQLEvent
+        with self.store.session_scope() as session:
+            session_start = (
+                session.query(events_table.id)
+                .filter(
+                    events_table.sender_id == sender_id,
+                    events_table.type_name == SessionStarted.type_name,
+                )
+                .order_by(events_table.id.desc())
+                .limit(1)
+                .scalar()
+            )
+            window = self.windows.get(sender_id)
+            rows: list[Any] = []
+            if window is not None and window.session_start_id == session_start:
+                rows = self._rows_from(session, sender_id, window.cut[0])
+                if not rows or (rows[0].id, rows[0].timestamp) != window.cut:  # purged
+                    window, rows = None, []
+            else:
+                window = None
+            if window is None:
+                rows = self._rows_from(session, sender_id, session_start)
+        if not rows:
+            self.windows.forget(sender_id)
+            return None
+        state = deserialise_events(list(window.state)) if window else []
+        events = state + deserialise_events([json.loads(row.data) for row in rows])
+        tracker, cut, new_state = windowed(sender_id, events, self.domain.slots)
+        if cut:
+            first_kept = rows[cut - len(state)]
+            serialised = tuple(event.as_dict() for event in new_state)
+            where = (first_kept.id, first_kept.timestamp)
+            self.windows.put(sender_id, Window(session_start, where, serialised))
+        setattr(tracker, STORED, len(tracker.events))
+        return tracker
+
+    def _rows_from(self, session: Any, sender_id: str, first_id: int | None) -> list[Any]:
+        events_table = self.store.SQLEvent
+        query = session.query(events_table.id, events_table.timestamp, events_table.data).filter(
+            events_table.sender_id == sender_id
+        )
+        if first_id is not None:
+            query = query.filter(events_table.id >= first_id)
+        return query.order_by(events_table.id).all()
+
+    async def append(self, tracker: DialogueStateTracker, new_events: Sequence[Event]) -> None:
+        """Stores ``new_events`` of ``tracker``, masked, as Rasa's SQL store would."""
+        rows = [redact_data(event.as_dict()) for event in new_events]
+        with self.store.session_scope() as session:
+            for data in rows:
+                session.add(
+                    self.store.SQLEvent(
+                        sender_id=tracker.sender_id,
+                        type_name=data.get("event"),
+                        timestamp=data.get("timestamp"),
+                        intent_name=(data.get("parse_data") or {}).get("intent", {}).get("name"),
+                        action_name=data.get("name"),
+                        data=json.dumps(data),
+                    )
+                )
+            session.commit()
+        broker = getattr(self.store, "event_broker", None)
+        if broker is not None:
+            await self.store._stream_new_events(broker, deserialise_events(rows), tracker.sender_id)
+
+
 class RedactingTrackerStore(TrackerStore):
     def __init__(
         self,
@@ -159,6 +250,8 @@ class RedactingTrackerStore(TrackerStore):
             )
         add_event_indexes(self.inner)
         tune_sqlite(self.inner)
+        sql = sql_store(self.inner)
+        self.sql = WindowedSQLEvents(sql, self._domain) if sql is not None else None
 
     @property
     def domain(self) -> Domain:
@@ -168,15 +261,25 @@ class RedactingTrackerStore(TrackerStore):
     def domain(self, domain: Domain | None) -> None:
         self._domain = domain or Domain.empty()
         self.inner.domain = self._domain
+        if getattr(self, "sql", None) is not None:
+            self.sql.domain = self._domain
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         try:
-            await self.inner.save(redacted_tracker(tracker, self.domain))
+            stored = getattr(tracker, STORED, None)
+            if self.sql is not None and stored is not None:
+                # a tracker we handed out: only its new events go to the database
+                await self.sql.append(tracker, list(tracker.events)[stored:])
+            else:
+                await self.inner.save(redacted_tracker(tracker, self.domain))
         except Exception as error:
             raise TrackerStoreUnavailable("save") from error
+        setattr(tracker, STORED, len(tracker.events))
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         try:
+            if self.sql is not None:
+                return self.sql.retrieve(sender_id)
             return await self.inner.retrieve(sender_id)
         except Exception as error:
             raise TrackerStoreUnavailable("retrieve") from error

@@ -8,7 +8,8 @@ conversation. Variants:
 
 - ``ours``: our model and pipeline, 1 Sanic worker, SQLite tracker store;
 - ``stock``: Rasa's default pipeline and policies (config without pipeline/policies:
-  Rasa fills in its defaults) trained on our same data, same stores;
+  Rasa fills in its defaults) trained on our same data, with Rasa's own SQLite tracker
+  store (no masking wrapper, no window, no added indexes) and the same action server;
 - ``ours-2w``: ours with 2 Sanic workers on PostgreSQL and Redis (when PG_URL/REDIS_URL
   are reachable).
 
@@ -110,9 +111,23 @@ def peak_rss_mb(pid: int) -> float:
     return total
 
 
+STOCK_ENDPOINTS = """\
+action_endpoint:
+  url: ${ACTION_ENDPOINT_URL}
+tracker_store:
+  type: SQL
+  dialect: sqlite
+  db: ${TRACKER_DB}
+"""
+"""Rasa's own SQL tracker store and in-memory lock store, as shipped."""
+
+
 class Servers:
-    def __init__(self, model: Path, env: dict[str, str], work: Path) -> None:
+    def __init__(
+        self, model: Path, env: dict[str, str], work: Path, endpoints: Path | None = None
+    ) -> None:
         self.model, self.env, self.work = model, env, work
+        self.endpoints = endpoints or ROOT / "endpoints.yml"
         self.processes: list[subprocess.Popen] = []
 
     def start(self) -> tuple[str, subprocess.Popen, float]:
@@ -152,7 +167,7 @@ class Servers:
                 "--credentials",
                 "credentials.yml",
                 "--endpoints",
-                "endpoints.yml",
+                str(self.endpoints),
             ],
             cwd=ROOT,
             env=env,
@@ -180,17 +195,23 @@ class Servers:
                 process.kill()
 
 
-def measure(variant: str, model: Path, env: dict[str, str], turns_long: int) -> Result:
+def measure(
+    variant: str, model: Path, env: dict[str, str], turns_long: int, stock: bool = False
+) -> Result:
     result = Result(variant)
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
+        endpoints = None
+        if stock:
+            endpoints = work / "endpoints.yml"
+            endpoints.write_text(STOCK_ENDPOINTS)
         env = {
             **env,
             "TRACKER_DB": str(work / "tracker.db"),
             "TRACKER_STORE_URL": env.get("TRACKER_STORE_URL") or f"sqlite:///{work}/tracker.db",
             "LOG_DIR": str(work),
         }
-        servers = Servers(model, env, work)
+        servers = Servers(model, env, work, endpoints)
         try:
             url, rasa, result.cold_start_s = servers.start()
             # one conversation, sequential: every turn timed (5 rounds of the script)
@@ -333,7 +354,7 @@ def main() -> int:
                 started = time.perf_counter()
                 stock = train_stock(Path(folder))
                 trained = time.perf_counter() - started
-                result = measure("stock", stock, base_env, args.turns)
+                result = measure("stock", stock, base_env, args.turns, stock=True)
                 result.notes.append(f"trained in {trained:.0f} s")
         else:
             result = steps[variant]()

@@ -1,0 +1,120 @@
+"""DIET and TED that load in seconds instead of most of a minute.
+
+To load a trained DIET or TED model, Rasa 3.6 builds the Keras model by *training it*
+on one example (``model.fit``), which makes TensorFlow trace the whole training graph
+(forward, backward, optimiser) only to create variables of the right shapes, then
+overwrites them with the saved weights. On this 2-core machine that tracing is 45 of the
+75 seconds of a cold start (bench/profile.md).
+
+Here the saved weights are attached first and the variables are created by the one
+prediction Rasa runs anyway to warm the model up; TensorFlow restores each variable as
+it is created. The checkpoint must then match every variable the prediction created,
+or loading falls back to Rasa's way. Training is untouched (same classes, same
+seeds); ``tests/integration/test_model_loading.py`` checks that intents, confidences,
+entities and TED's action probabilities are identical to Rasa's own loading.
+
+Use them in config.yml in place of ``DIETClassifier`` and ``TEDPolicy``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa.core.policies.ted_policy import TED, TEDPolicy
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.nlu.classifiers.diet_classifier import DIET, DIETClassifier
+from rasa.utils.tensorflow.model_data import RasaModelData
+from rasa.utils.tensorflow.models import RasaModel
+
+logger = logging.getLogger(__name__)
+
+
+def load_without_training(
+    cls: type[RasaModel],
+    model_file_name: str,
+    model_data_example: RasaModelData,
+    predict_data_example: RasaModelData | None,
+    finetune_mode: bool,
+    *args: Any,
+    **kwargs: Any,
+) -> RasaModel:
+    rasa_load = RasaModel.load.__func__  # type: ignore[attr-defined]
+    if finetune_mode or predict_data_example is None:  # training goes on: Rasa's way
+        return rasa_load(
+            cls, model_file_name, model_data_example, predict_data_example, finetune_mode,
+            *args, **kwargs,
+        )  # fmt: skip
+    model = cls(*args, **kwargs)
+    status = model.load_weights(model_file_name)
+    model.run_inference(predict_data_example)  # creates the variables: restored on creation
+    try:
+        status.assert_existing_objects_matched()
+    except AssertionError as error:
+        logger.warning("fast loading of %s did not match: %s; loading it Rasa's way", cls, error)
+        return rasa_load(
+            cls, model_file_name, model_data_example, predict_data_example, finetune_mode,
+            *args, **kwargs,
+        )  # fmt: skip
+    status.expect_partial()  # the optimiser's state is in the file, not needed to predict
+    return model
+
+
+class FastDIET(DIET):
+    @classmethod
+    def load(
+        cls,
+        model_file_name: str,
+        model_data_example: RasaModelData,
+        predict_data_example: RasaModelData | None = None,
+        finetune_mode: bool = False,
+        *args: Any,
+        **kwargs: Any,
+    ) -> RasaModel:
+        return load_without_training(
+            cls, model_file_name, model_data_example, predict_data_example, finetune_mode,
+            *args, **kwargs,
+        )  # fmt: skip
+
+
+class FastTED(TED):
+    @classmethod
+    def load(
+        cls,
+        model_file_name: str,
+        model_data_example: RasaModelData,
+        predict_data_example: RasaModelData | None = None,
+        finetune_mode: bool = False,
+        *args: Any,
+        **kwargs: Any,
+    ) -> RasaModel:
+        return load_without_training(
+            cls, model_file_name, model_data_example, predict_data_example, finetune_mode,
+            *args, **kwargs,
+        )  # fmt: skip
+
+
+@DefaultV1Recipe.register(
+    [
+        DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER,
+        DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR,
+    ],
+    is_trainable=True,
+)
+class FastLoadingDIETClassifier(DIETClassifier):
+    """``DIETClassifier``, loaded without a training step."""
+
+    @staticmethod
+    def model_class() -> type[RasaModel]:
+        return FastDIET
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.POLICY_WITH_END_TO_END_SUPPORT, is_trainable=True
+)
+class FastLoadingTEDPolicy(TEDPolicy):
+    """``TEDPolicy``, loaded without a training step."""
+
+    @staticmethod
+    def model_class() -> type[TED]:
+        return FastTED

@@ -1,0 +1,167 @@
+"""Where the time of a turn and of a cold start goes: cProfile inside one Rasa process.
+
+`make profile` runs it. It starts the action server, loads our model in this process
+with our endpoints (SQLite tracker store), plays the benchmark conversation in a loop
+and writes bench/profile.md: the model load split by stage, then, at turn 10 and at
+turn N, the functions that take the most time per turn (cumulative), grouped by part
+(NLU, policies, tracker store, actions).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import io
+import os
+import pstats
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.bench_turns import CONVERSATION  # noqa: E402
+
+PARTS = {
+    "NLU (spaCy, featurizers, DIET)": ("rasa/nlu/", "spacy/", "thinc/"),
+    "policies (featurisation, TED, rules, memo)": ("rasa/core/policies/", "rasa/core/featurizers/"),
+    "tracker store (load, replay, save)": ("rasa/core/tracker_store.py", "addons/tracker_store.py"),
+    "custom actions (HTTP to the action server)": ("rasa/core/actions/action.py",),
+}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def table(profile: cProfile.Profile, turns: int, limit: int) -> str:
+    stream = io.StringIO()
+    stats = pstats.Stats(profile, stream=stream)
+    rows = []
+    for (filename, line, name), (_, calls, _, cumulative, _) in stats.stats.items():  # type: ignore[attr-defined]
+        where = filename.split("site-packages/")[-1].replace(str(ROOT) + "/", "")
+        rows.append((cumulative / turns * 1000, calls / turns, f"{where}:{line} {name}"))
+    rows.sort(reverse=True)
+    lines = ["| ms per turn (cumulative) | calls per turn | function |", "|---:|---:|---|"]
+    lines += [f"| {ms:.1f} | {calls:.0f} | `{what}` |" for ms, calls, what in rows[:limit]]
+    return "\n".join(lines)
+
+
+def parts(profile: cProfile.Profile, turns: int) -> str:
+    stats = pstats.Stats(profile)
+    lines = ["| part | ms per turn (top-level entries) |", "|---|---:|"]
+    for label, needles in PARTS.items():
+        best = 0.0
+        for (filename, _, _), (_, _, _, cumulative, callers) in stats.stats.items():  # type: ignore[attr-defined]
+            if not any(n in filename for n in needles):
+                continue
+            # count a function only when no caller is in the same part (no double count)
+            if any(any(n in c[0] for n in needles) for c in callers):
+                continue
+            best += cumulative
+        lines.append(f"| {label} | {best / turns * 1000:.1f} |")
+    return "\n".join(lines)
+
+
+async def play(agent, sender: str, texts: list[str]) -> list[float]:
+    from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+
+    times = []
+    for text in texts:
+        started = time.perf_counter()
+        await agent.handle_message(UserMessage(text, CollectingOutputChannel(), sender))
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+async def main_async(args: argparse.Namespace) -> str:
+    work = Path(tempfile.mkdtemp(prefix="profile-"))
+    action_port = free_port()
+    env_updates = {
+        "TRACKER_STORE_URL": f"sqlite:///{work / 'tracker.db'}",
+        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
+    }
+    os.environ.update(env_updates)
+    actions = subprocess.Popen(
+        [str(ROOT / ".venv/bin/rasa"), "run", "actions", "--port", str(action_port)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=(work / "actions.log").open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+    out = ["# Profile of one Rasa process (bench/profile_turns.py)", ""]
+    try:
+        started = time.perf_counter()
+        load = cProfile.Profile()
+        load.enable()
+        import rasa.core.agent  # noqa: F401  (the import is part of a cold start)
+        from rasa.core.agent import load_agent
+        from rasa.core.utils import AvailableEndpoints
+
+        imported = time.perf_counter()
+        endpoints = AvailableEndpoints.read_endpoints(str(ROOT / "endpoints.yml"))
+        agent = await load_agent(model_path=args.model, endpoints=endpoints)
+        loaded = time.perf_counter()
+        await play(agent, f"warm-{uuid.uuid4()}", ["bonjour"])
+        load.disable()
+        first = time.perf_counter()
+        out += [
+            "## Cold start in process",
+            "",
+            f"- importing Rasa (TensorFlow, spaCy, Sanic…): {imported - started:.1f} s",
+            f"- loading the model (unpacking, spaCy model, DIET and TED graphs): "
+            f"{loaded - imported:.1f} s",
+            f"- first answer (first TensorFlow calls): {first - loaded:.1f} s",
+            "",
+            table(load, 1, args.limit),
+            "",
+        ]
+        sender = f"profile-{uuid.uuid4()}"
+        script = (CONVERSATION * (args.turns // len(CONVERSATION) + 1))[: args.turns]
+        for label, start, count in (
+            ("turns 1-10", 0, 10),
+            (f"turns {args.turns - 9}-{args.turns}", args.turns - 10, 10),
+        ):
+            if start > 10:
+                await play(agent, sender, script[10:start])
+            profile = cProfile.Profile()
+            profile.enable()
+            times = await play(agent, sender, script[start : start + count])
+            profile.disable()
+            median = sorted(times)[len(times) // 2]
+            out += [
+                f"## {label}: median {median:.0f} ms per turn (profiled, so slower)",
+                "",
+                parts(profile, count),
+                "",
+                table(profile, count, args.limit),
+                "",
+            ]
+    finally:
+        actions.terminate()
+        actions.wait(timeout=30)
+    return "\n".join(out)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default=str(ROOT / "models" / "current.tar.gz"))
+    parser.add_argument("--turns", type=int, default=500)
+    parser.add_argument("--limit", type=int, default=40, help="rows per table")
+    parser.add_argument("--out", default=str(ROOT / "bench" / "profile.md"))
+    args = parser.parse_args()
+    report = asyncio.run(main_async(args))
+    Path(args.out).write_text(report + "\n", encoding="utf-8")
+    print(report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

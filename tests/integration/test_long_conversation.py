@@ -1,0 +1,48 @@
+"""A long conversation through the REST channel: Rasa is handed the state plus the last
+turns (addons/conversation_window.py), and nothing the user said earlier is forgotten,
+nothing is stored twice."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from addons.conversation_window import KEEP_TURNS
+
+
+def test_a_booking_started_long_ago_goes_on_and_every_turn_is_stored(assistant) -> None:
+    conversation = assistant.conversation()
+    said = ["bonjour", "je suis etudiant"]
+    for message in said:
+        conversation.say(message)
+    for n in range(2 * KEEP_TURNS):
+        said.append(f"merci {n}")
+        conversation.say(said[-1])
+    said += ["je voudrais un rendez-vous", "c'est pour ma carte vitale"]
+    conversation.say(said[-2])
+    assert "téléphone" in conversation.say(said[-1])
+    for _ in range(KEEP_TURNS + 2):  # the choice of reason falls out of the last turns
+        said.append("c'est gratuit ?")
+        assert "ne coûte rien" in conversation.say(said[-1])
+    said.append("par telephone")
+    assert "département" in conversation.say(said[-1])
+    said.append("j'habite a Bordeaux")
+    times = conversation.buttons(said[-1])
+    assert len(times) == 6  # the form went on: reason and channel were remembered
+    said.append(times[0]["payload"])
+    assert "rappeler" in conversation.say(said[-1])
+    said.append("06 12 34 56 78")
+    summary = conversation.say(said[-1])
+    assert "Je récapitule" in summary and "Carte Vitale" in summary
+    with sqlite3.connect(assistant.tracker_db) as db:
+        rows = db.execute(
+            "SELECT data FROM events WHERE sender_id = ? ORDER BY id", (conversation.sender,)
+        ).fetchall()
+    users: list[str] = []
+    for row in rows:
+        event = json.loads(row[0])
+        if event["event"] == "user":
+            users.append(event["text"])
+        elif event["event"] == "rewind":  # Rasa's fallback re-reads the message it reverts
+            users.pop()
+    assert users == said
