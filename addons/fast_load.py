@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 
 
 def load_without_training(
-    cls: type[RasaModel],
+    cls: Any,
     model_file_name: str,
     model_data_example: RasaModelData,
     predict_data_example: RasaModelData | None,
@@ -60,7 +60,9 @@ def load_without_training(
     return model
 
 
-class FastDIET(DIET):
+class LoadsWithoutTraining:
+    """Mixed into Rasa's Keras models (before them): their ``load`` without ``fit``."""
+
     @classmethod
     def load(
         cls,
@@ -77,21 +79,12 @@ class FastDIET(DIET):
         )  # fmt: skip
 
 
-class FastTED(TED):
-    @classmethod
-    def load(
-        cls,
-        model_file_name: str,
-        model_data_example: RasaModelData,
-        predict_data_example: RasaModelData | None = None,
-        finetune_mode: bool = False,
-        *args: Any,
-        **kwargs: Any,
-    ) -> RasaModel:
-        return load_without_training(
-            cls, model_file_name, model_data_example, predict_data_example, finetune_mode,
-            *args, **kwargs,
-        )  # fmt: skip
+class FastDIET(LoadsWithoutTraining, DIET):
+    pass
+
+
+class FastTED(LoadsWithoutTraining, TED):
+    pass
 
 
 @DefaultV1Recipe.register(

@@ -19,6 +19,8 @@ from typing import Any
 
 import pytest
 
+from tests.databases import POSTGRES, as_text, scratch_postgres
+
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 MODEL = Path(os.environ.get("MODEL_PATH", ROOT / "models" / "current.tar.gz"))
@@ -199,30 +201,14 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
         yield running
 
 
-POSTGRES = os.environ.get("TEST_POSTGRES_URL")
-
-
 @pytest.fixture(scope="session")
 def postgres_assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Assistant, str]]:
     """An assistant whose conversations go to a throw-away PostgreSQL database (its URL
     is the second item), through TRACKER_STORE_URL as in a deployment."""
     if not POSTGRES:
         pytest.skip("TEST_POSTGRES_URL not set")
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    base = make_url(POSTGRES)
-    name = f"tracker_{uuid.uuid4().hex[:10]}"
-    url = base.set(database=name).render_as_string(hide_password=False)
-    admin = create_engine(base, isolation_level="AUTOCOMMIT", future=True)
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    work = tmp_path_factory.mktemp("assistant-pg")
-    try:
+    with scratch_postgres("tracker") as database:
+        url = as_text(database)
+        work = tmp_path_factory.mktemp("assistant-pg")
         with running_assistant(work, extra_env={"TRACKER_STORE_URL": url}) as running:
             yield running, url
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()

@@ -4,7 +4,6 @@ TEST_REDIS_URL are set, as in CI)."""
 
 from __future__ import annotations
 
-import json
 import os
 import uuid
 from collections.abc import Iterator
@@ -13,8 +12,9 @@ from pathlib import Path
 
 import pytest
 from conftest import POSTGRES, Assistant, Servers, free_port, running_assistant
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+
+from tests.databases import as_text, scratch_postgres, stored_events
 
 REDIS = os.environ.get("TEST_REDIS_URL")
 
@@ -23,22 +23,17 @@ REDIS = os.environ.get("TEST_REDIS_URL")
 def two_rasa_processes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[list[str], str]]:
     if not (POSTGRES and REDIS):
         pytest.skip("TEST_POSTGRES_URL and TEST_REDIS_URL not set")
-    base = make_url(POSTGRES)
-    name = f"scale_{uuid.uuid4().hex[:10]}"
-    url = base.set(database=name).render_as_string(hide_password=False)
     redis = make_url(REDIS)
-    admin = create_engine(base, isolation_level="AUTOCOMMIT", future=True)
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    extra = {
-        "TRACKER_STORE_URL": url,
-        "LOCK_STORE": "addons.lock_store.AtomicRedisLockStore",
-        "REDIS_HOST": redis.host or "127.0.0.1",
-        "REDIS_PORT": str(redis.port or 6379),
-        "REDIS_LOCK_DB": str(redis.database or 0),
-    }
-    work: Path = tmp_path_factory.mktemp("scale")
-    try:
+    with scratch_postgres("scale") as database:
+        url = as_text(database)
+        extra = {
+            "TRACKER_STORE_URL": url,
+            "LOCK_STORE": "addons.lock_store.AtomicRedisLockStore",
+            "REDIS_HOST": redis.host or "127.0.0.1",
+            "REDIS_PORT": str(redis.port or 6379),
+            "REDIS_LOCK_DB": str(redis.database or 0),
+        }
+        work: Path = tmp_path_factory.mktemp("scale")
         with running_assistant(work, extra_env=extra) as first:
             second = Servers(work / "second", {**first.servers.env}, first.servers.endpoints)
             (work / "second").mkdir()
@@ -49,20 +44,6 @@ def two_rasa_processes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tup
                 yield [first.rasa_url, f"http://127.0.0.1:{second.env['RASA_PORT']}"], url
             finally:
                 second.stop_rasa()
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-def stored_events(url: str, sender: str) -> list[dict]:
-    engine = create_engine(url, future=True)
-    with engine.connect() as connection:
-        rows = connection.execute(
-            text("SELECT data FROM events WHERE sender_id = :s ORDER BY id"), {"s": sender}
-        ).fetchall()
-    engine.dispose()
-    return [json.loads(row[0]) for row in rows]
 
 
 def user_texts(url: str, sender: str) -> list[str]:

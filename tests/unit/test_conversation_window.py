@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,13 +24,12 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from addons.conversation_window import KEEP_TURNS, cut_point, windowed
 from addons.tracker_store import RedactingTrackerStore
+from tests.databases import POSTGRES, as_text, scratch_postgres, stored_events
 
 ROOT = Path(__file__).resolve().parents[2]
-POSTGRES = os.environ.get("TEST_POSTGRES_URL")
 
 
 @pytest.fixture(scope="module")
@@ -147,13 +146,7 @@ def test_a_restart_in_the_kept_turns_still_wipes_everything(domain: Domain) -> N
 
 
 def stored_texts(url: str, sender: str) -> list[str]:
-    engine = create_engine(url, future=True)
-    with engine.connect() as connection:
-        rows = connection.execute(
-            text("SELECT data FROM events WHERE sender_id = :s ORDER BY id"), {"s": sender}
-        ).fetchall()
-    engine.dispose()
-    return [json.loads(row[0]).get("text") for row in rows]
+    return [event.get("text") for event in stored_events(url, sender)]
 
 
 def store_on(url: str, domain: Domain) -> RedactingTrackerStore:
@@ -161,23 +154,14 @@ def store_on(url: str, domain: Domain) -> RedactingTrackerStore:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database(request: pytest.FixtureRequest, tmp_path: Path):
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'tracker.db'}"
         return
     if not POSTGRES:
         pytest.skip("TEST_POSTGRES_URL not set")
-    base = make_url(POSTGRES)
-    name = f"window_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT", future=True)
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_postgres("window") as url:
+        yield as_text(url)
 
 
 def play_turn(store: RedactingTrackerStore, sender: str, message: str) -> DialogueStateTracker:
@@ -216,23 +200,13 @@ def test_the_store_hands_out_a_window_and_stores_every_event_once(
     fresh = asyncio.run(elsewhere.retrieve(sender))
     cached = asyncio.run(store.retrieve(sender))
     full = DialogueStateTracker.from_events(
-        sender, [Event.from_parameters(e) for e in _all_events(database, sender)], domain.slots
+        sender, [Event.from_parameters(e) for e in stored_events(database, sender)], domain.slots
     )
     for candidate in (fresh, cached):
         assert candidate is not None
         assert candidate.current_slot_values() == full.current_slot_values()
         assert candidate.active_loop_name == full.active_loop_name
         assert states(candidate, domain, 12) == states(full, domain, 12)
-
-
-def _all_events(url: str, sender: str) -> list[dict]:
-    engine = create_engine(url, future=True)
-    with engine.connect() as connection:
-        rows = connection.execute(
-            text("SELECT data FROM events WHERE sender_id = :s ORDER BY id"), {"s": sender}
-        ).fetchall()
-    engine.dispose()
-    return [json.loads(row[0]) for row in rows]
 
 
 def test_a_new_session_starts_from_nothing(domain: Domain, database: str) -> None:
@@ -296,5 +270,5 @@ def test_new_events_appended_through_the_window_are_masked(domain: Domain, tmp_p
     tracker.update(ActionExecuted("action_listen"))
     tracker.update(UserUttered("mon numero 1 85 05 78 006 084 45", {"name": "check_nir"}))
     asyncio.run(store.save(tracker))
-    dump = json.dumps(_all_events(url, "nir"), ensure_ascii=False)
+    dump = json.dumps(stored_events(url, "nir"), ensure_ascii=False)
     assert "006 084" not in dump and "••" in dump

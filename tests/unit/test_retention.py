@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,12 +13,11 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from addons.retention import DAY, erase, main, purge
+from tests.databases import POSTGRES, as_text, scratch_postgres
 
 ROOT = Path(__file__).resolve().parents[2]
-POSTGRES = os.environ.get("TEST_POSTGRES_URL")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -32,27 +29,20 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[SQLT
         return
     if not POSTGRES:
         pytest.skip("TEST_POSTGRES_URL not set")
-    base = make_url(POSTGRES)
-    name = f"retention_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT", future=True)
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    tracker_store = SQLTrackerStore(
-        domain,
-        dialect="postgresql",
-        host=base.host,
-        port=base.port,
-        db=name,
-        username=base.username,
-        password=base.password,
-    )
-    try:
-        yield tracker_store, str(base.set(database=name))
-    finally:
-        tracker_store.engine.dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_postgres("retention") as database:
+        tracker_store = SQLTrackerStore(
+            domain,
+            dialect="postgresql",
+            host=database.host,
+            port=database.port,
+            db=database.database,
+            username=database.username,
+            password=database.password,
+        )
+        try:
+            yield tracker_store, as_text(database)
+        finally:
+            tracker_store.engine.dispose()
 
 
 def conversation(store: SQLTrackerStore, sender: str, *turns: float) -> None:
