@@ -39,25 +39,22 @@ def load_without_training(
     *args: Any,
     **kwargs: Any,
 ) -> RasaModel:
+    if not finetune_mode and predict_data_example is not None:
+        model = cls(*args, **kwargs)
+        status = model.load_weights(model_file_name)
+        model.run_inference(predict_data_example)  # creates the variables: restored on creation
+        try:
+            status.assert_existing_objects_matched()
+            status.expect_partial()  # the optimiser's state is in the file, not needed to predict
+            return model
+        except AssertionError as error:
+            logger.warning("fast loading of %s did not match (%s): Rasa's way", cls, error)
+    # training goes on (fine-tuning), or the checkpoint did not match: Rasa's way
     rasa_load = RasaModel.load.__func__  # type: ignore[attr-defined]
-    if finetune_mode or predict_data_example is None:  # training goes on: Rasa's way
-        return rasa_load(
-            cls, model_file_name, model_data_example, predict_data_example, finetune_mode,
-            *args, **kwargs,
-        )  # fmt: skip
-    model = cls(*args, **kwargs)
-    status = model.load_weights(model_file_name)
-    model.run_inference(predict_data_example)  # creates the variables: restored on creation
-    try:
-        status.assert_existing_objects_matched()
-    except AssertionError as error:
-        logger.warning("fast loading of %s did not match: %s; loading it Rasa's way", cls, error)
-        return rasa_load(
-            cls, model_file_name, model_data_example, predict_data_example, finetune_mode,
-            *args, **kwargs,
-        )  # fmt: skip
-    status.expect_partial()  # the optimiser's state is in the file, not needed to predict
-    return model
+    return rasa_load(
+        cls, model_file_name, model_data_example, predict_data_example, finetune_mode,
+        *args, **kwargs,
+    )  # fmt: skip
 
 
 class LoadsWithoutTraining:

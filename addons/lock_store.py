@@ -51,14 +51,13 @@ class AtomicRedisLockStore(RedisLockStore):
 
     def _change(
         self, conversation_id: str, change: Callable[[TicketLock | None], TicketLock | None]
-    ) -> Any:
-        """Apply ``change`` to the stored lock in one transaction; return what it set.
+    ) -> None:
+        """Apply ``change`` to the stored lock in one transaction.
 
         ``change`` gets the current lock (or None) and returns the lock to store, or
         None to delete it. Retried by redis-py when another client wrote in between.
         """
         key = self.key_prefix + conversation_id
-        outcome: dict[str, TicketLock | None] = {}
 
         def transaction(pipe: Any) -> None:
             raw = pipe.get(key)
@@ -71,13 +70,11 @@ class AtomicRedisLockStore(RedisLockStore):
                 last_expiry = max(ticket.expires for ticket in changed.tickets)
                 seconds = max(last_expiry - time.time(), 0.0) + EXPIRY_MARGIN_SECONDS
                 pipe.set(key, changed.dumps(), px=int(seconds * 1000))
-            outcome["lock"] = changed
 
         try:
             self.red.transaction(transaction, key)
         except Exception as error:  # a Redis outage: Rasa turns LockError into a 5xx
             raise LockError(f"Error while changing the lock in Redis: {error}") from error
-        return outcome.get("lock")
 
     def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
         issued: list[int] = []

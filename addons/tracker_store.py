@@ -26,6 +26,7 @@ from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import InMemoryTrackerStore, TrackerStore, create_tracker_store
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event, SessionStarted, deserialise_events
+from rasa.shared.core.slots import Slot
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 from sqlalchemy import event, text
@@ -108,26 +109,21 @@ EVENT_INDEXES = {
 }
 
 
-def add_event_indexes(store: Any) -> None:
+def add_event_indexes(sql: Any) -> None:
     """Indexes Rasa's SQL store lacks for its own queries: every turn it looks for the
     conversation's latest session start (sender, type, timestamp) and reads its events in
-    id order (sender, id). Created once, if missing; other stores are left alone."""
-    inner = getattr(store, "_tracker_store", store)  # Rasa wraps non-async stores
-    engine = getattr(inner, "engine", None)
-    if engine is None or not hasattr(inner, "SQLEvent"):
-        return
-    with engine.begin() as connection:
+    id order (sender, id). Created once, if missing."""
+    with sql.engine.begin() as connection:
         for name, columns in EVENT_INDEXES.items():
             connection.execute(text(f"CREATE INDEX IF NOT EXISTS {name} ON events ({columns})"))
 
 
-def tune_sqlite(store: Any) -> None:
+def tune_sqlite(sql: Any) -> None:
     """Write-ahead log and normal sync for a SQLite conversation store: a turn's commit no
     longer waits for two disk flushes (the store cost about 40 ms a turn), and nothing is
     lost if a process crashes (at most the last turns if the machine loses power)."""
-    inner = getattr(store, "_tracker_store", store)
-    engine = getattr(inner, "engine", None)
-    if engine is None or engine.dialect.name != "sqlite":
+    engine = sql.engine
+    if engine.dialect.name != "sqlite":
         return
 
     @event.listens_for(engine, "connect")
@@ -146,8 +142,8 @@ STORED = "_events_in_store"
 
 def sql_store(store: Any) -> Any:
     """Rasa's SQL tracker store inside ``store``, or None for other stores."""
-    inner = getattr(store, "_tracker_store", store)
-    return inner if hasattr(inner, "SQLEvent") and hasattr(inner, "session_scope") else None
+    inner = getattr(store, "_tracker_store", store)  # Rasa wraps non-async stores
+    return inner if hasattr(inner, "SQLEvent") and hasattr(inner, "engine") else None
 
 
 class WindowedSQLEvents:
@@ -156,12 +152,11 @@ class WindowedSQLEvents:
     turn costs the same at turn 500 as at turn 10. Same tables and rows as Rasa's store.
     """
 
-    def __init__(self, store: Any, domain: Domain) -> None:
+    def __init__(self, store: Any) -> None:
         self.store = store
-        self.domain = domain
         self.windows = WindowCache()
 
-    def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+    def retrieve(self, sender_id: str, slots: Iterable[Slot]) -> DialogueStateTracker | None:
         events_table = self.store.SQLEvent
         with self.store.session_scope() as session:
             session_start = (
@@ -189,7 +184,7 @@ class WindowedSQLEvents:
             return None
         state = deserialise_events(list(window.state)) if window else []
         events = state + deserialise_events([json.loads(row.data) for row in rows])
-        tracker, cut, new_state = windowed(sender_id, events, self.domain.slots)
+        tracker, cut, new_state = windowed(sender_id, events, slots)
         if cut:
             first_kept = rows[cut - len(state)]
             serialised = tuple(event.as_dict() for event in new_state)
@@ -248,10 +243,11 @@ class RedactingTrackerStore(TrackerStore):
                 f"the tracker store ({settings.get('type')}) could not be reached; "
                 "refusing to keep conversations in memory (see the log above)"
             )
-        add_event_indexes(self.inner)
-        tune_sqlite(self.inner)
         sql = sql_store(self.inner)
-        self.sql = WindowedSQLEvents(sql, self._domain) if sql is not None else None
+        self.sql = WindowedSQLEvents(sql) if sql is not None else None
+        if sql is not None:
+            add_event_indexes(sql)
+            tune_sqlite(sql)
 
     @property
     def domain(self) -> Domain:
@@ -261,8 +257,6 @@ class RedactingTrackerStore(TrackerStore):
     def domain(self, domain: Domain | None) -> None:
         self._domain = domain or Domain.empty()
         self.inner.domain = self._domain
-        if getattr(self, "sql", None) is not None:
-            self.sql.domain = self._domain
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         try:
@@ -274,12 +268,13 @@ class RedactingTrackerStore(TrackerStore):
                 await self.inner.save(redacted_tracker(tracker, self.domain))
         except Exception as error:
             raise TrackerStoreUnavailable("save") from error
-        setattr(tracker, STORED, len(tracker.events))
+        if self.sql is not None:
+            setattr(tracker, STORED, len(tracker.events))
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         try:
             if self.sql is not None:
-                return self.sql.retrieve(sender_id)
+                return self.sql.retrieve(sender_id, self.domain.slots)
             return await self.inner.retrieve(sender_id)
         except Exception as error:
             raise TrackerStoreUnavailable("retrieve") from error

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
-import io
 import os
 import pstats
 import socket
@@ -42,8 +41,7 @@ def free_port() -> int:
 
 
 def table(profile: cProfile.Profile, turns: int, limit: int) -> str:
-    stream = io.StringIO()
-    stats = pstats.Stats(profile, stream=stream)
+    stats = pstats.Stats(profile)
     rows = []
     for (filename, line, name), (_, calls, _, cumulative, _) in stats.stats.items():  # type: ignore[attr-defined]
         where = filename.split("site-packages/")[-1].replace(str(ROOT) + "/", "")
