@@ -47,3 +47,29 @@ def stored_events(url: str, sender: str) -> list[dict]:
         ).fetchall()
     engine.dispose()
     return [json.loads(row[0]) for row in rows]
+
+
+def user_turns(events: list[dict]) -> list[str]:
+    """The user messages of a conversation, each once: a message that Rasa's fallback
+    reverted (a ``rewind`` event) is read again and stored again, as Rasa does."""
+    texts: list[str] = []
+    for event in events:
+        if event["event"] == "user":
+            texts.append(event["text"])
+        elif event["event"] == "rewind":
+            texts.pop()
+    return texts
+
+
+def turn_shape(events: list[dict]) -> list[str]:
+    """ "user"/"listen" in order, reverted messages left out: two turns processed at once
+    show as two "user" in a row."""
+    shape: list[str] = []
+    for event in events:
+        if event["event"] == "user":
+            shape.append("user")
+        elif event["event"] == "rewind":
+            shape.pop()  # the reverted message; the listen before it stays
+        elif event.get("name") == "action_listen" and shape[-1:] != ["listen"]:
+            shape.append("listen")
+    return shape

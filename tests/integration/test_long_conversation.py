@@ -8,6 +8,7 @@ import json
 import sqlite3
 
 from addons.conversation_window import KEEP_TURNS
+from tests.databases import user_turns
 
 
 def test_a_booking_started_long_ago_goes_on_and_every_turn_is_stored(assistant) -> None:
@@ -38,11 +39,4 @@ def test_a_booking_started_long_ago_goes_on_and_every_turn_is_stored(assistant) 
         rows = db.execute(
             "SELECT data FROM events WHERE sender_id = ? ORDER BY id", (conversation.sender,)
         ).fetchall()
-    users: list[str] = []
-    for row in rows:
-        event = json.loads(row[0])
-        if event["event"] == "user":
-            users.append(event["text"])
-        elif event["event"] == "rewind":  # Rasa's fallback re-reads the message it reverts
-            users.pop()
-    assert users == said
+    assert user_turns([json.loads(row[0]) for row in rows]) == said

@@ -14,7 +14,7 @@ import pytest
 from conftest import POSTGRES, Assistant, Servers, free_port, running_assistant
 from sqlalchemy.engine import make_url
 
-from tests.databases import as_text, scratch_postgres, stored_events
+from tests.databases import as_text, scratch_postgres, stored_events, turn_shape, user_turns
 
 REDIS = os.environ.get("TEST_REDIS_URL")
 
@@ -47,7 +47,7 @@ def two_rasa_processes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tup
 
 
 def user_texts(url: str, sender: str) -> list[str]:
-    return [e.get("text") for e in stored_events(url, sender) if e.get("event") == "user"]
+    return user_turns(stored_events(url, sender))
 
 
 def test_turns_alternate_between_two_processes_and_land_once_in_order(
@@ -89,9 +89,4 @@ def test_the_same_conversation_hit_on_both_processes_at_once(two_rasa_processes)
     stored = user_texts(database, sender)
     assert sorted(stored) == sorted(turns)
     # each turn ends (the bot listens again) before the next one starts
-    kinds = [
-        "user" if e["event"] == "user" else "listen"
-        for e in stored_events(database, sender)
-        if e["event"] == "user" or (e["event"] == "action" and e["name"] == "action_listen")
-    ]
-    assert kinds[1:] == ["user", "listen"] * len(turns)
+    assert turn_shape(stored_events(database, sender))[1:] == ["user", "listen"] * len(turns)
