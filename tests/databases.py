@@ -49,27 +49,35 @@ def stored_events(url: str, sender: str) -> list[dict]:
     return [json.loads(row[0]) for row in rows]
 
 
-def user_turns(events: list[dict]) -> list[str]:
-    """The user messages of a conversation, each once: a message that Rasa's fallback
-    reverted (a ``rewind`` event) is read again and stored again, as Rasa does."""
-    texts: list[str] = []
+def _messages(events: list[dict]) -> Iterator[tuple[str, dict]]:
+    """("user", event) for each message the user sent, ("listen", event) for each time
+    the bot waited. Rasa's two-stage fallback stores a clarified message a second time,
+    after a ``rewind``: that copy is not a new message and is left out. A message the
+    fallback gave up on is rewound out of Rasa's dialogue history but stays in the
+    store, and is counted: the user did send it."""
+    last_text: str | None = None
+    rewound = False
     for event in events:
-        if event["event"] == "user":
-            texts.append(event["text"])
-        elif event["event"] == "rewind":
-            texts.pop()
-    return texts
+        if event["event"] == "rewind":
+            rewound = True
+        elif event["event"] == "user":
+            if not (rewound and event.get("text") == last_text):
+                yield "user", event
+            last_text, rewound = event.get("text"), False
+        elif event.get("name") == "action_listen":
+            yield "listen", event
+
+
+def user_turns(events: list[dict]) -> list[str]:
+    """What the user said, in the order the assistant handled it, each message once."""
+    return [event["text"] for kind, event in _messages(events) if kind == "user"]
 
 
 def turn_shape(events: list[dict]) -> list[str]:
-    """ "user"/"listen" in order, reverted messages left out: two turns processed at once
+    """ "user"/"listen" in order, repeated listens folded: two messages handled at once
     show as two "user" in a row."""
     shape: list[str] = []
-    for event in events:
-        if event["event"] == "user":
-            shape.append("user")
-        elif event["event"] == "rewind":
-            shape.pop()  # the reverted message; the listen before it stays
-        elif event.get("name") == "action_listen" and shape[-1:] != ["listen"]:
-            shape.append("listen")
+    for kind, _ in _messages(events):
+        if kind == "user" or shape[-1:] != ["listen"]:
+            shape.append(kind)
     return shape
