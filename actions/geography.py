@@ -14,6 +14,7 @@ see ``data/geo/README.md``.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -42,6 +43,14 @@ def normalize_name(name: str) -> str:
     """
     words = fold(name).split()
     return " ".join(_ABBREVIATIONS.get(word, word) for word in words)
+
+
+_LEADING_WORDS = re.compile(r"^(?:(?:a|au|aux|en|dans|de|du|des|le|la|les|l|d)\s+)+")
+
+
+def _without_article(key: str) -> str:
+    """A folded place name without the article or preposition before it."""
+    return _LEADING_WORDS.sub("", key) or key
 
 
 class DepartmentNames:
@@ -161,7 +170,11 @@ class Geography:
                 self._countries_by_name.setdefault(key, []).append(country)
         for candidates in self._countries_by_name.values():
             candidates.sort(key=lambda c: (_COUNTRY_STATUS_RANK.get(c.status, 3), c.code))
-        self._departments_by_name = {normalize_name(d.name): d for d in departments}
+        self._departments_by_name: dict[str, Department] = {}
+        for department in departments:
+            key = normalize_name(department.name)
+            self._departments_by_name[key] = department
+            self._departments_by_name.setdefault(_without_article(key), department)
 
     @classmethod
     def load(cls, path: Path | str | None = None) -> Geography:
@@ -264,8 +277,12 @@ class Geography:
         return candidates[0] if candidates else None
 
     def find_department(self, name: str) -> Department | None:
-        """A department by name ("gironde", "Côtes d'Armor")."""
-        return self._departments_by_name.get(normalize_name(name))
+        """A department by name, with or without its article or a preposition
+        ("gironde", "Côtes d'Armor", "la reunion", "en Haute-Savoie", "dans le Nord")."""
+        key = normalize_name(name)
+        return self._departments_by_name.get(key) or self._departments_by_name.get(
+            _without_article(key)
+        )
 
 
 @lru_cache(maxsize=1)

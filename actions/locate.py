@@ -107,14 +107,21 @@ def locate(
         code = department_code(department)
         if code:
             return place_for_department(geo, code)
+        # a department named, not numbered ("la reunion", "gironde")
+        return resolve_city(geo, department)
     return None
 
 
 def resolve_city(geo: Geography, name: str) -> Place | Ambiguous | None:
-    """A commune name (or a department name, "la Gironde") → its department."""
+    """A commune name (or a department name, "la Gironde") → its department.
+
+    A department's name wins over communes of other departments named alike: "la
+    Réunion" is the island, not the village of Lot-et-Garonne."""
     communes = [c for c in geo.find_communes(name) if c.type_code in ("COM", "ARM")]
-    if not communes and (dept := geo.find_department(name)):
-        return place_for_department(geo, dept.code)
+    if dept := geo.find_department(name):
+        communes = [c for c in communes if c.department_code == dept.code]
+        if not communes:
+            return place_for_department(geo, dept.code)
     # An arrondissement and its city share a department: keep one place per department.
     by_department: dict[str, Place] = {}
     for commune in communes:

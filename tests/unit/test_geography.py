@@ -116,6 +116,23 @@ def test_find_department_by_name(geo: Geography) -> None:
     assert geo.find_department("Atlantide") is None
 
 
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("la reunion", "974"),
+        ("reunion", "974"),
+        ("de la Réunion", "974"),
+        ("en Gironde", "33"),
+        ("dans le nord", "59"),
+        ("l'ain", "01"),
+        ("la seine saint denis", "93"),
+        ("les bouches du rhone", "13"),
+    ],
+)
+def test_find_department_with_or_without_its_article(geo: Geography, typed: str, code: str) -> None:
+    assert geo.find_department(typed).code == code  # type: ignore[union-attr]
+
+
 # -- overseas collectivities ------------------------------------------------------
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from actions.geography import get_geography
-from actions.locate import clues_in_text, widen_city
+from actions.locate import Place, clues_in_text, locate, widen_city
 
 
 def test_widen_city_finds_the_full_commune_name() -> None:
@@ -30,3 +30,17 @@ def test_widen_city_finds_the_full_commune_name() -> None:
 )
 def test_a_place_written_in_the_message(text: str, expected: dict) -> None:
     assert clues_in_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("clues", "code"),
+    [
+        ({"department": "la reunion"}, "974"),
+        ({"department": "gironde"}, "33"),
+        ({"city": "la reunion"}, "974"),  # the island, not the village of Lot-et-Garonne
+        ({"city": "Paris"}, "75"),
+    ],
+)
+def test_a_department_named_not_numbered(clues: dict, code: str) -> None:
+    place = locate(get_geography(), **clues)
+    assert isinstance(place, Place) and place.department_code == code

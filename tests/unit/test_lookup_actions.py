@@ -370,6 +370,22 @@ def test_contact_asks_which_commune_for_an_ambiguous_name(domain) -> None:
     assert '/inform{"department": "974"}' in payloads
 
 
+@pytest.mark.parametrize("reply", ["la reunion", "reunion", "974"])
+def test_the_department_typed_after_the_which_commune_question_is_understood(
+    domain, reply: str
+) -> None:
+    history = [
+        user_event("j'habite a saint denis", "contact"),
+        action_event("action_lookup_contact"),
+    ]
+    tracker = make_tracker(
+        reply, "inform", [{"entity": "department", "value": reply}], history=history
+    )
+    messages, events = run_action(ActionLookupContact(), tracker, domain)
+    assert "CGSS de La Réunion" in messages[0]["text"]
+    assert slots(events)["department"] == "974"
+
+
 def test_contact_prefers_the_place_of_the_latest_message_over_an_older_one(domain) -> None:
     tracker = make_tracker(
         "non, dans le 13",
