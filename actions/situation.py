@@ -142,11 +142,22 @@ class ActionLookupProcedure(Action):
     ) -> list[dict[str, Any]]:
         known = get_situations()
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        text = tracker.latest_message.get("text") or ""
         follow_up = intent not in known.topics
         topic = known.topics.get(str(tracker.get_slot("topic")) if follow_up else str(intent))
+        asked = known.topics.get(str(tracker.get_slot("topic")))
+        if (
+            not follow_up
+            and tracker.get_slot("topic_question")
+            and asked is not None
+            and asked is not topic
+            and known.detect(asked.name, text)
+        ):
+            # The reply to the question just asked, read as another topic: "Avez-vous
+            # l'un de ces documents ?" — "j'ai pas de carte vitale ni rien".
+            topic, follow_up = asked, True
         if topic is None:  # a reply with no topic to attach it to
             return await ActionSituation().run(dispatcher, tracker, domain)
-        text = tracker.latest_message.get("text") or ""
         situation = known.of_topic(topic.name, latest_entity(tracker, "situation"))
         if situation is None:
             situation = known.detect(topic.name, text)

@@ -143,6 +143,34 @@ def test_lost_number_without_any_document_sends_to_an_agency(
     ]
 
 
+@pytest.mark.parametrize(
+    "text", ["j'ai pas de carte vitale ni rien", "non j'ai rien de tout ca", "aucun de ces papiers"]
+)
+def test_the_answer_to_the_document_question_read_as_another_topic_still_answers_it(
+    domain, text: str
+) -> None:
+    tracker = make_tracker(
+        text,
+        "carte_vitale",
+        slots=asked("lost_number", "lost_number_with_document"),
+        history=after("lost_number"),
+    )
+    messages, events = run_action(ActionLookupProcedure(), tracker, domain)
+    assert slots(events)["procedure"] == "lost_number_no_document"
+    assert "pièce d'identité" in messages[0]["text"]
+
+
+def test_a_new_topic_after_the_question_is_answered_as_that_topic(domain) -> None:
+    tracker = make_tracker(
+        "on m'a vole ma carte vitale",
+        "carte_vitale",
+        slots=asked("lost_number", "lost_number_with_document"),
+        history=after("lost_number"),
+    )
+    _, events = run_action(ActionLookupProcedure(), tracker, domain)
+    assert slots(events)["topic"] == "carte_vitale"
+
+
 def test_a_no_when_no_question_is_waiting_is_not_taken_as_an_answer(domain) -> None:
     tracker = make_tracker(
         "non",

@@ -86,6 +86,8 @@ def test_questions_replies_and_buttons_lead_somewhere() -> None:
         ("lost_number", "non j'ai aucun document", "sans_document"),
         ("lost_number", "J'AI PLUS AUCUN PAPIER", "sans_document"),
         ("lost_number", "oui j'ai ma carte", None),
+        ("lost_number", "j'ai pas de carte vitale ni rien", "sans_document"),
+        ("lost_number", "non j'ai rien de tout ça", "sans_document"),
         ("carte_vitale", "comment activer l'application carte Vitale ?", "appli"),
         ("carte_vitale", "on m'a vole ma carte", None),
         ("born_abroad", "c koi un NIA", "nia"),
