@@ -232,6 +232,26 @@ class ActionProcedureDocuments(Action):
         return []
 
 
+class ActionProcedureDelay(Action):
+    """How long the procedure shown last usually takes."""
+
+    def name(self) -> str:
+        return "action_procedure_delay"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        procedure_id = tracker.get_slot("procedure")
+        procedure = await lookup(queries.procedure, procedure_id) if procedure_id else None
+        if procedure is None:
+            say(dispatcher, "ask_which_procedure_delay")
+        elif procedure.delays:
+            say(dispatcher, "procedure_delay", title=procedure.title, delays=procedure.delays)
+        else:
+            say(dispatcher, "procedure_no_delay", title=procedure.title)
+        return []
+
+
 class ActionLookupOrganism(Action):
     """Which body handles the user's health insurance, for their status."""
 

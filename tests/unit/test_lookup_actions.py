@@ -9,6 +9,7 @@ from actions.situation import (
     ActionLookupContact,
     ActionLookupOrganism,
     ActionLookupProcedure,
+    ActionProcedureDelay,
     ActionProcedureDocuments,
     ActionSituation,
 )
@@ -308,6 +309,31 @@ def test_documents_without_a_procedure_asks_which_one(domain) -> None:
         ActionProcedureDocuments(), make_tracker("papiers ?", "ask_documents"), domain
     )
     assert said(messages) == ["ask_which_procedure"]
+
+
+def test_how_long_the_procedure_shown_last_takes(domain) -> None:
+    tracker = make_tracker(
+        "combien de temps ça prend", "ask_delay", slots={"procedure": "born_abroad"}
+    )
+    messages, _ = run_action(ActionProcedureDelay(), tracker, domain)
+    assert said(messages) == ["procedure_delay"]
+    assert "9 mois" in messages[0]["text"] and "3646" in messages[0]["text"]
+
+
+def test_a_procedure_without_a_known_delay_says_so_and_who_can_tell(domain) -> None:
+    tracker = make_tracker(
+        "c'est long ?", "ask_delay", slots={"procedure": "carte_vitale_lost_or_stolen"}
+    )
+    messages, _ = run_action(ActionProcedureDelay(), tracker, domain)
+    assert said(messages) == ["procedure_no_delay"]
+    assert "pas de délai précis" in messages[0]["text"]
+
+
+def test_a_delay_without_a_procedure_asks_which_one(domain) -> None:
+    messages, _ = run_action(
+        ActionProcedureDelay(), make_tracker("c'est long ?", "ask_delay"), domain
+    )
+    assert said(messages) == ["ask_which_procedure_delay"]
 
 
 @pytest.mark.parametrize(
