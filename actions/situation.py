@@ -214,6 +214,12 @@ def next_steps(topic: Topic, shown: ProcedureInfo) -> list[dict[str, str]]:
     return buttons
 
 
+async def shown_procedure(tracker: Tracker) -> ProcedureInfo | None:
+    """The procedure shown last in this conversation, if any."""
+    procedure_id = tracker.get_slot("procedure")
+    return await lookup(queries.procedure, procedure_id) if procedure_id else None
+
+
 class ActionProcedureDocuments(Action):
     """The documents to prepare for the procedure shown last."""
 
@@ -223,8 +229,7 @@ class ActionProcedureDocuments(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        procedure_id = tracker.get_slot("procedure")
-        procedure = await lookup(queries.procedure, procedure_id) if procedure_id else None
+        procedure = await shown_procedure(tracker)
         if procedure is None:
             say(dispatcher, "ask_which_procedure")
             return []
@@ -241,8 +246,7 @@ class ActionProcedureDelay(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        procedure_id = tracker.get_slot("procedure")
-        procedure = await lookup(queries.procedure, procedure_id) if procedure_id else None
+        procedure = await shown_procedure(tracker)
         if procedure is None:
             say(dispatcher, "ask_which_procedure_delay")
         elif procedure.delays:
