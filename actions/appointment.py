@@ -39,6 +39,9 @@ CONFIRMED = "appointment_confirmed"
 OFFERED = "appointment_offered"  # ISO times shown as buttons, separated by spaces
 CHANGING = "appointment_changing"  # "non" at the summary: which field to change?
 REFERENCE = "appointment_reference"
+# The conversation already holds MAX_ACTIVE_BOOKINGS bookings to come: the form asks
+# nothing and ends, and action_appointment_booked says how to cancel one.
+BLOCKED = "appointment_blocked"
 TO_CANCEL = "appointment_to_cancel"
 FORM_SLOTS = (REASON, CHANNEL, PLACE, TIME, PHONE, CONFIRMED)
 # Changing one of these makes the chosen time meaningless (another agenda or duration).
@@ -119,6 +122,8 @@ class ValidateAppointmentForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
+        if tracker.get_slot(BLOCKED):
+            return []
         if tracker.get_slot(CHANNEL) == "phone":
             return list(FORM_SLOTS)
         return [slot for slot in FORM_SLOTS if slot != PHONE]
@@ -231,6 +236,8 @@ class ValidateAppointmentForm(FormValidationAction):
 
         try:
             booking = await run_in_session(book, locked=True)
+        except service.TooManyBookings:
+            return {BLOCKED: True, CONFIRMED: None}
         except service.SlotTaken:
             say(dispatcher, "appointment_taken")
             return {TIME: None, OFFERED: None, CONFIRMED: None, "appointment_after": None}
@@ -268,6 +275,10 @@ class ActionStartAppointment(Action):
         words = get_words()
         values: dict[str, Any] = {slot: None for slot in FORM_SLOTS}
         values.update({OFFERED: None, CHANGING: False, REFERENCE: None, "appointment_after": None})
+        active = await run_in_session(service.active_bookings, tracker.sender_id, now())
+        values[BLOCKED] = len(active) >= service.MAX_ACTIVE_BOOKINGS
+        if values[BLOCKED]:
+            return [SlotSet(name, value) for name, value in values.items()]
         values[REASON] = latest_entity(tracker, REASON) or words.reason(text)
         values[CHANNEL] = latest_entity(tracker, CHANNEL) or words.channel(text)
         found = locate(get_geography(), **{n: latest_entity(tracker, n) for n in PLACE_ENTITIES})
@@ -390,7 +401,7 @@ class ActionAskAppointmentConfirmed(Action):
 
 def how_text(channel: str | None, agency: service.AgencyInfo, phone: Phone | None) -> str:
     if channel == "phone":
-        number = phone.display if phone is not None else "votre numéro"
+        number = phone.masked if phone is not None else "votre numéro"
         return f"un conseiller vous rappelle au {number} ({agency.name})"
     return f"à l'accueil : {agency.name}, {agency.city}"
 
@@ -412,7 +423,7 @@ def cancel_buttons(bookings: list[service.BookingInfo]) -> list[dict[str, str]]:
 
 def booking_line(booking: service.BookingInfo) -> str:
     where = (
-        f"rappel au {booking.phone_display}"
+        f"rappel au {booking.phone_masked}"
         if booking.channel == "phone"
         else f"{booking.agency.name}, {booking.agency.city}"
     )
@@ -431,13 +442,24 @@ class ActionAppointmentBooked(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        clear = [SlotSet(slot, None) for slot in (*FORM_SLOTS, OFFERED, "appointment_after")]
+        if tracker.get_slot(BLOCKED):
+            active = await run_in_session(service.active_bookings, tracker.sender_id, now())
+            lines = "\n".join(f"- {booking_line(b)}" for b in active)
+            say(
+                dispatcher,
+                "appointment_too_many",
+                buttons=cancel_buttons(active),
+                lines=lines,
+                most=str(service.MAX_ACTIVE_BOOKINGS),
+            )
+            return [*clear, SlotSet(BLOCKED, False)]
         reference = tracker.get_slot(REFERENCE)
         booking = (
             await run_in_session(service.find_booking, tracker.sender_id, reference)
             if reference
             else None
         )
-        clear = [SlotSet(slot, None) for slot in (*FORM_SLOTS, OFFERED, "appointment_after")]
         if booking is None:
             say(dispatcher, "appointment_not_booked")
             return clear
@@ -450,7 +472,7 @@ class ActionAppointmentBooked(Action):
             when=french_datetime(booking.starts_at) + time_zone_note(booking.agency),
             agency=booking.agency.name,
             city=booking.agency.city,
-            phone=booking.phone_display or "",
+            phone=booking.phone_masked or "",
             documents=documents,
         )
         return clear

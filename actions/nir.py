@@ -3,8 +3,10 @@
 Pure module (no Rasa import), shaped like python-stdnum's modules: ``compact``,
 ``validate`` raising precise exceptions, ``is_valid`` and ``format``, plus what
 the assistant needs on top: ``mask`` (a form safe to show back), ``find_nirs`` and
-``redact`` (spot NIRs in free text), ``decode`` and ``describe`` (what the number
-says about the birth).
+``redact`` (spot NIRs in free text, however typed: any Unicode space or dash, dots,
+slashes, commas, digits of any script, the key after a dot), ``redact_number`` (a NIR
+sent as a JSON number), ``decode`` and ``describe`` (what the number says about the
+birth).
 
 The number has 13 characters and a 2-digit key, usually written
 ``S AA MM DD CCC OOO KK``: sex (1), year (2), month (2), place of birth (5: a
@@ -28,6 +30,8 @@ log ``mask(number)``, and pass free text through ``redact`` before it is stored.
 from __future__ import annotations
 
 import re
+import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -38,11 +42,46 @@ from stdnum.fr import nir as stdnum_nir
 from actions.geography import Commune, Department, Geography, get_geography
 from actions.text import FRENCH_MONTHS
 
-# Characters people put between the groups of digits: spaces (also non-breaking,
-# narrow and figure spaces, tabs), dots and every kind of hyphen or dash.
-SEPARATORS = " \t\u00a0\u2007\u2009\u202f.-\u2010\u2011\u2012\u2013\u2212"
+# Characters people, phones and copy-paste put between the groups of digits, as the finder
+# reads them once the text is normalised (see normalise): spaces and tabs, dots, hyphens,
+# slashes, underscores and commas. Any Unicode space (category Zs), dash (Pd), invisible
+# formatting character (Cf: zero-width spaces, direction marks, soft hyphen) or combining
+# mark reads as one of them, and so do the characters of _SEPARATOR_LIKE and the fullwidth
+# forms that NFKC maps to them.
+SEPARATORS = " \t.-/_,"
 _SEPARATOR_SET = frozenset(SEPARATORS)
 _STRIP_SEPARATORS = str.maketrans("", "", SEPARATORS)
+_SEPARATOR_LIKE = {
+    # minus signs and hyphens that Unicode does not class as dashes
+    "\u2212": "-",
+    "\u2043": "-",
+    "\u02d7": "-",
+    "\u2796": "-",
+    # middle dots, the Arabic decimal and thousands separators, other commas and slashes
+    "\u00b7": ".",
+    "\u0387": ".",
+    "\u2027": ".",
+    "\u2219": ".",
+    "\u22c5": ".",
+    "\u30fb": ".",
+    "\uff65": ".",
+    "\u066b": ".",
+    "\u066c": ",",
+    "\u060c": ",",
+    "\u3001": ",",
+    "\u2044": "/",
+    "\u2215": "/",
+}
+_SEPARATOR_CATEGORIES = {"Zs": " ", "Pd": "-", "Cf": " ", "Mn": " ", "Me": " "}
+# Greek and Cyrillic letters that look like the A and B of Corsica (2A, 2B).
+_LOOKALIKES = {
+    "\u0391": "A",
+    "\u0410": "A",
+    "\u03b1": "a",
+    "\u0430": "a",
+    "\u0392": "B",
+    "\u0412": "B",
+}
 
 SEX_DIGITS = frozenset("123478")
 _GROUP_SIZES = (1, 2, 2, 2, 3, 3, 2)
@@ -166,13 +205,56 @@ _COUNTRY_MESSAGE = (
 # -- compact, validate, format, mask -------------------------------------------
 
 
-def compact(text: str) -> str:
-    """The number without separators, upper-cased ("2a" → "2A").
+def _normal_char(char: str) -> str:
+    """The character as the finder reads it: see :func:`normalise`."""
+    mapped = _SEPARATOR_LIKE.get(char) or _LOOKALIKES.get(char)
+    if mapped is not None:
+        return mapped
+    digit = unicodedata.decimal(char, None)
+    if digit is not None:
+        return str(digit)
+    separator = _SEPARATOR_CATEGORIES.get(unicodedata.category(char))
+    if separator is not None:
+        return separator
+    folded = unicodedata.normalize("NFKC", char)
+    if len(folded) == 1 and folded != char:
+        return _normal_char(folded)
+    return char
 
-    Strips spaces (also non-breaking and narrow ones), dots and hyphens. The
-    length is not checked here (13 characters without the key, 15 with it).
+
+class _NormalTable(dict[int, int]):
+    """``str.translate`` table of :func:`normalise`, filled as characters are met."""
+
+    def __missing__(self, code: int) -> int:
+        value = ord(_normal_char(chr(code)))
+        self[code] = value
+        return value
+
+
+_NORMAL_TABLE = _NormalTable({code: code for code in range(128)})
+
+
+def normalise(text: str) -> str:
+    """The text as the finder reads it, character for character.
+
+    Same length, so that a position in it is a position in ``text``: every decimal digit
+    of any script ("١", "１") becomes its ASCII digit, every separator one of
+    :data:`SEPARATORS` (a non-breaking space a space, an en dash a hyphen, "·" a dot), and
+    any other character what NFKC makes of it when that is one character ("Ａ" → "A").
     """
-    return "".join(text.translate(_STRIP_SEPARATORS).split()).upper()
+    if text.isascii():
+        return text
+    return text.translate(_NORMAL_TABLE)
+
+
+def compact(text: str) -> str:
+    """The number without separators, upper-cased, in ASCII ("2a" → "2A").
+
+    Strips every kind of space, dash, dot, slash, underscore and comma; digits of any
+    script and fullwidth letters become ASCII ("１ ８５" → "185"). The length is not
+    checked here (13 characters without the key, 15 with it).
+    """
+    return "".join(normalise(text).translate(_STRIP_SEPARATORS).split()).upper()
 
 
 _NIR_CHARACTERS_RE = re.compile(r"[0-9]{5}(?:[0-9]{2}|2[AB])[0-9]*")
@@ -280,17 +362,43 @@ def mask(number: str) -> str:
 
 
 # -- finding NIRs in free text -------------------------------------------------
+#
+# Everything is found on the normalised text (same positions as the original), and the
+# spans of the ORIGINAL text are replaced: "1\u00a085\u00a003…" is masked as typed.
 
 _SEP = "[" + re.escape(SEPARATORS) + "]"
-# A unit is a digit, or 2A / 2B (also "2 a") when more digits follow.
-_UNIT = rf"(?:2{_SEP}?[AaBb](?={_SEP}{{0,3}}[0-9])|[0-9])"
-# A run: digits (and 2A/2B) with at most 3 separator characters between them.
-_RUN_RE = re.compile(rf"[0-9](?:{_SEP}{{0,3}}{_UNIT})*")
-# Identifiers that must never be touched by redact (UUIDs, 32-hex ids).
+_MAX_SEPARATORS = 5  # "1 85 03 33 063 847 -- 45", several spaces...
+_GAP = f"{_SEP}{{0,{_MAX_SEPARATORS}}}"
+# A unit is a digit, or 2A / 2B (also "2 a", "2 - A") when more digits follow.
+_UNIT = rf"(?:2{_GAP}[AaBb](?={_GAP}[0-9])|[0-9])"
+# A run: digits (and 2A/2B) with at most _MAX_SEPARATORS separators between them. Every
+# repetition consumes a unit and the gap before it is bounded: linear time.
+_RUN_RE = re.compile(rf"[0-9](?:{_GAP}{_UNIT})*")
+_GROUP_RE = re.compile(rf"[^{re.escape(SEPARATORS)}]+")
+_SEPARATORS_RE = re.compile(f"{_SEP}+")
+# Identifiers that must never be touched (UUIDs, 32-hex ids, longer hex ids with a letter):
+# the digits around them are read as if the identifier were not there.
 _ID_RE = re.compile(
     r"(?<![0-9A-Za-z])(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
-    r"[0-9a-fA-F]{12}|[0-9a-fA-F]{32})(?![0-9A-Za-z])"
+    r"[0-9a-fA-F]{12}|[0-9a-fA-F]{32}|(?=[0-9]*[a-fA-F])[0-9a-fA-F]{33,})(?![0-9A-Za-z])"
 )
+_BLANK = "\x00"  # an identifier in the normalised text: neither digit, letter nor separator
+# French phone numbers and dates: a run made only of them is left alone ("06 12 34 56 78,
+# 01 84 90 36 46", "27/11/2024 - 28/11/2024"). Only whole runs, so that no part of a NIR
+# is ever read as a phone number or a date.
+_PHONE_SEPARATOR = r"[ \t.\-]"
+_PHONE = (
+    rf"(?:0|(?<=\+)33{_PHONE_SEPARATOR}{{0,2}}|0033{_PHONE_SEPARATOR}{{0,2}})[1-9]"
+    rf"(?P<p>{_PHONE_SEPARATOR}?)[0-9]{{2}}(?:(?P=p)[0-9]{{2}}){{3}}"
+)
+_DAY = r"(?:0?[1-9]|[12][0-9]|3[01])"
+_MONTH_NUMBER = r"(?:0?[1-9]|1[0-2])"
+_YEAR = r"(?:19|20)[0-9]{2}"
+_DATE = (
+    rf"{_YEAR}(?P<d>[./\-]){_MONTH_NUMBER}(?P=d){_DAY}"
+    rf"|{_DAY}(?P<e>[./\-]){_MONTH_NUMBER}(?P=e){_YEAR}"
+)
+_PHONE_OR_DATE_RE = re.compile(rf"(?:{_PHONE}|{_DATE})(?![0-9])")
 _MIN_LENGTH = 13
 
 
@@ -314,11 +422,12 @@ Match = NIRMatch
 class _Run:
     """A run of digits (and 2A/2B) with separators, as found in the text."""
 
-    text: str
-    compact: str
+    text: str  # the original text
+    normal: str  # the normalised text, same positions
+    compact: str  # ASCII digits and A/B
     positions: tuple[int, ...]  # index in text of each compact character
     cuts: tuple[int, ...]  # compact indexes where a group starts or ends (0 and len included)
-    separators: str
+    gaps: tuple[str, ...]  # the separators between each two groups
 
     @property
     def start(self) -> int:
@@ -333,46 +442,102 @@ class _Run:
 
     @property
     def looks_decimal(self) -> bool:
-        """One dot and nothing else between the digits: a decimal number (a timestamp)."""
-        return self.separators == "."
+        """One dot (or comma) and nothing else between the digits: "1732719600.123"."""
+        return len(self.gaps) == 1 and self.gaps[0] in (".", ",")
+
+    @property
+    def looks_like_a_list(self) -> bool:
+        """A comma and a space between two groups: "75011, 33000, 97400"."""
+        return any(", " in gap for gap in self.gaps)
+
+    @property
+    def is_keyed_decimal(self) -> bool:
+        """13 characters of NIR shape, a dot and a 2-digit key: "1850333063847.45"."""
+        return self.cuts == (0, 13, 15) and _is_nir_shaped(self.compact)
 
     def is_glued(self, first: int, stop: int) -> bool:
         """Whether the stretch touches a letter, a digit or "+" (a word, an id, a phone).
 
-        "n°" and "nº" before the number are fine.
+        "n°" and "nº" before the number are fine. Inside the run, the stretch is next to
+        a separator ("_" included).
         """
         start, end = self.span(first, stop)
-        before = self.text[start - 1] if start > 0 else " "
-        after = self.text[end] if end < len(self.text) else " "
-        glued_before = (before.isalnum() and before not in "ºª") or before in "+_"
+        before = " " if self.start < start or start == 0 else self.normal[start - 1]
+        after = " " if end < self.end or end == len(self.normal) else self.normal[end]
+        ordinal = before.isalnum() and self.text[start - 1] in "ºª"
+        glued_before = (before.isalnum() and not ordinal) or before in "+_"
         return glued_before or after.isalnum() or after == "_"
 
+    def hide(self, start: int, end: int) -> str:
+        """``text[start:end]`` with its digits and letters as "•", its separators kept."""
+        text, normal = self.text, self.normal
+        return "".join(
+            text[index] if normal[index] in _SEPARATOR_SET else _HIDDEN
+            for index in range(start, end)
+        )
 
-_GROUP_RE = re.compile(rf"[^{re.escape(SEPARATORS)}]+")
 
-
-def _runs(text: str) -> Iterator[_Run]:
-    for found in _RUN_RE.finditer(text):
+def _runs(text: str, normal: str) -> Iterator[_Run]:
+    for found in _RUN_RE.finditer(normal):
         run_start, run_end = found.span()
         if run_end - run_start < _MIN_LENGTH:
             continue
-        groups = list(_GROUP_RE.finditer(text, run_start, run_end))
-        chars = "".join(group.group() for group in groups).upper()
-        if len(chars) < _MIN_LENGTH:
-            continue
+        pieces: list[str] = []
         positions: list[int] = []
         cuts = [0]
-        for group in groups:
+        for group in _GROUP_RE.finditer(normal, run_start, run_end):
+            pieces.append(group.group())
             positions.extend(range(group.start(), group.end()))
             cuts.append(len(positions))
-        separators = _GROUP_RE.sub("", found.group())
+        if len(positions) < _MIN_LENGTH:
+            continue
         yield _Run(
             text=text,
-            compact=chars,
+            normal=normal,
+            compact="".join(pieces).upper(),
             positions=tuple(positions),
             cuts=tuple(cuts),
-            separators=separators,
+            gaps=tuple(gap for gap in _GROUP_RE.split(found.group()) if gap),
         )
+
+
+def _overlaps(spans: list[tuple[int, int]], ends: list[int], start: int, end: int) -> bool:
+    """Whether ``[start, end)`` overlaps one of the sorted, disjoint ``spans``."""
+    index = bisect_right(ends, start)
+    return index < len(spans) and spans[index][0] < end
+
+
+def _only_phones_and_dates(normal: str, start: int, end: int) -> bool:
+    position = start
+    while True:
+        found = _PHONE_OR_DATE_RE.match(normal, position, end)
+        if found is None:
+            return False
+        if found.end() == end:
+            return True
+        gap = _SEPARATORS_RE.match(normal, found.end(), end)
+        if gap is None:
+            return False
+        position = gap.end()
+
+
+def _scan(text: str) -> list[_Run]:
+    """The runs of the text long enough to hold a NIR, read on its normalised form."""
+    normal = normalise(text)
+    runs = list(_runs(text, normal))
+    if not runs:
+        return runs
+    ids = [found.span() for found in _ID_RE.finditer(normal)]
+    ends = [end for _, end in ids]
+    if ids and any(_overlaps(ids, ends, run.start, run.end) for run in runs):
+        pieces: list[str] = []
+        position = 0
+        for start, end in ids:
+            pieces += [normal[position:start], _BLANK * (end - start)]
+            position = end
+        pieces.append(normal[position:])
+        runs = list(_runs(text, "".join(pieces)))
+    return [run for run in runs if not _only_phones_and_dates(run.normal, run.start, run.end)]
 
 
 def _is_nir_shaped(number: str) -> bool:
@@ -384,45 +549,59 @@ def _has_valid_key(number: str) -> bool:
     return len(number) == 15 and calc_key(number) == number[13:]
 
 
+def _keyed_candidates(run: _Run) -> list[tuple[int, int]]:
+    """15-character stretches, cut where the groups are, with a valid key (in order)."""
+    cut_set = set(run.cuts)
+    windows: list[tuple[int, int]] = []
+    for first in run.cuts:
+        stop = first + 15
+        if stop in cut_set:
+            candidate = run.compact[first:stop]
+            if _is_nir_shaped(candidate) and _has_valid_key(candidate):
+                windows.append((first, stop))
+    return windows
+
+
 def _keyed_windows(run: _Run) -> list[tuple[int, int]]:
     """Non-overlapping 15-character stretches, cut where the groups are, with a valid key."""
     windows: list[tuple[int, int]] = []
-    cut_set = set(run.cuts)
-    free_from = 0
-    for first in run.cuts:
-        stop = first + 15
-        if first < free_from or stop not in cut_set:
-            continue
-        candidate = run.compact[first:stop]
-        if _is_nir_shaped(candidate) and _has_valid_key(candidate):
+    for first, stop in _keyed_candidates(run):
+        if not windows or windows[-1][1] <= first:
             windows.append((first, stop))
-            free_from = stop
     return windows
+
+
+def _nir_windows(run: _Run) -> list[tuple[int, int]]:
+    """The stretches of the run (compact indexes) that find_nirs reports."""
+    length = len(run.compact)
+    if run.looks_decimal:
+        return [(0, length)] if run.is_keyed_decimal else []
+    if run.looks_like_a_list:  # numbers listed, unless one of them has a valid key
+        return _keyed_windows(run) if length >= 15 else []
+    if length in (13, 15):
+        return [(0, length)] if _is_nir_shaped(run.compact) else []
+    if length > 15:
+        return _keyed_windows(run)
+    return []
 
 
 def find_nirs(text: str) -> list[NIRMatch]:
     """Every NIR-shaped stretch of the text, however it is typed.
 
     NIR-shaped: 13 or 15 characters once compacted, starting with 1-8, digits
-    except 2A/2B as 6th-7th characters, written with or without spaces, dots,
-    hyphens or non-breaking spaces between the groups. Phone numbers, postal
-    codes, numbers glued to letters or after "+", and decimal numbers are
-    ignored. Inside a longer run of digits (a NIR followed by a phone number),
-    only a 15-character stretch with a valid key is taken. The shape is checked,
-    not the validity: pass each value to :func:`validate`.
+    except 2A/2B as 6th-7th characters, written with or without separators between
+    the groups: any space (non-breaking, narrow, ideographic...), tab, dash, dot,
+    slash, underscore, comma or middle dot, up to 5 of them; digits of any script
+    (fullwidth, Arabic-Indic...); the key after a dot ("1850333063847.45").
+    ``start`` and ``end`` are positions in ``text``; ``compact`` is ASCII. Phone
+    numbers, postal codes, dates, numbers glued to letters or after "+", and decimal
+    numbers are ignored. Inside a longer run of digits (a NIR followed by a phone
+    number), only a 15-character stretch with a valid key is taken. The shape is
+    checked, not the validity: pass each value to :func:`validate`.
     """
     matches: list[NIRMatch] = []
-    for run in _runs(text):
-        if run.looks_decimal:
-            continue
-        length = len(run.compact)
-        if length in (13, 15):
-            windows = [(0, length)] if _is_nir_shaped(run.compact) else []
-        elif length > 15:
-            windows = _keyed_windows(run)
-        else:
-            windows = []
-        for first, stop in windows:
+    for run in _scan(text):
+        for first, stop in _nir_windows(run):
             if run.is_glued(first, stop):
                 continue
             start, end = run.span(first, stop)
@@ -430,72 +609,82 @@ def find_nirs(text: str) -> list[NIRMatch]:
     return matches
 
 
-def _hide(text: str) -> str:
-    return "".join(char if char in _SEPARATOR_SET else _HIDDEN for char in text)
+def _merge(spans: list[tuple[int, int]], *, touching: bool = True) -> list[tuple[int, int]]:
+    """The spans sorted, overlapping ones (and touching ones, unless told) merged."""
+    merged: list[tuple[int, int]] = []
+    for first, stop in sorted(spans):
+        if merged and (first < merged[-1][1] or (touching and first == merged[-1][1])):
+            merged[-1] = (merged[-1][0], max(merged[-1][1], stop))
+        else:
+            merged.append((first, stop))
+    return merged
+
+
+def _suspect_spans(run: _Run) -> list[tuple[int, int]]:
+    """Stretches that could be a NIR (wrong key, no key): 13 to 15 characters cut where
+    the groups are, and blocks of digits without separators longer than a NIR that could
+    hide one."""
+    number = run.compact
+    cut_set = set(run.cuts)
+    spans: list[tuple[int, int]] = []
+    for first in run.cuts:
+        for size in (15, 14, 13):
+            stop = first + size
+            if stop in cut_set and _is_nir_shaped(number[first:stop]):
+                spans.append((first, stop))
+                break
+    for first, stop in zip(run.cuts, run.cuts[1:], strict=False):
+        if stop - first > _MIN_LENGTH and _NIR_BODY_SEARCH_RE.search(number, first, stop):
+            spans.append((first, stop))
+    return spans
 
 
 def _redactions(run: _Run) -> list[tuple[int, int, str]]:
     """(start, end, replacement) for each stretch of the run to hide."""
     number = run.compact
     length = len(number)
-    if length <= 15:
-        if _is_nir_shaped(number):
+    if run.looks_decimal:
+        point = run.cuts[1]
+        if run.is_keyed_decimal:
             return [(run.start, run.end, mask(number))]
-        return []
-    keyed = _keyed_windows(run)
-    edits = [(*run.span(first, stop), mask(number[first:stop])) for first, stop in keyed]
-    # Other stretches that could be a NIR (wrong key, no key): hide them all,
-    # merging overlaps, so that no part of a number is left readable.
-    spans: list[tuple[int, int]] = []
-    cut_set = set(run.cuts)
-    for first in run.cuts:
-        for size in (13, 14, 15):
-            stop = first + size
-            if stop not in cut_set or not _is_nir_shaped(number[first:stop]):
-                continue
-            if any(first < k_stop and k_first < stop for k_first, k_stop in keyed):
-                continue
-            if spans and first <= spans[-1][1]:
-                spans[-1] = (spans[-1][0], max(spans[-1][1], stop))
-            else:
-                spans.append((first, stop))
-    # One long block of digits without separators: hide it if a NIR could hide inside.
-    if (
-        not keyed
-        and not spans
-        and len(run.cuts) == 2
-        and _NIR_BODY_SEARCH_RE.search(number) is not None
-    ):
-        spans.append((0, length))
-    for first, stop in spans:
+        if _MIN_LENGTH <= point <= 15 and _is_nir_shaped(number[:point]):
+            # a JSON float whose integer part is NIR-shaped: "193037511512328.0"
+            return [(*run.span(0, point), mask(number[:point]))]
+        return []  # a decimal number: "1732719600.123"
+    if length <= 15 and _is_nir_shaped(number) and not run.looks_like_a_list:
+        return [(run.start, run.end, mask(number))]
+    # Keyed stretches get their mask. When two of them overlap (a false one made of the end
+    # of a phone number and the start of the NIR), which one is the NIR is unclear: the
+    # whole stretch is hidden.
+    keyed = _merge(_keyed_candidates(run) if length >= 15 else [], touching=False)
+    hidden = [span for span in keyed if span[1] - span[0] > 15]
+    edits = [
+        (*run.span(first, stop), mask(number[first:stop]))
+        for first, stop in keyed
+        if stop - first == 15
+    ]
+    # Other stretches that could be a NIR (wrong key, no key), away from the keyed ones,
+    # are hidden too, so that no part of a number is left readable.
+    ends = [stop for _, stop in keyed]
+    hidden += [span for span in _suspect_spans(run) if not _overlaps(keyed, ends, *span)]
+    for first, stop in _merge(hidden):
         start, end = run.span(first, stop)
-        edits.append((start, end, _hide(run.text[start:end])))
+        edits.append((start, end, run.hide(start, end)))
     return sorted(edits)
 
 
 def redact(text: str) -> str:
     """The text with every NIR-shaped stretch replaced by its mask.
 
-    Meant for free text (log lines, user messages): it also hides malformed
-    numbers (13 to 15 characters starting with 1-8, wrong key, no key, glued to
-    other characters) and, in long runs of digits, every stretch that could be a
-    NIR. Decimal numbers ("1732719600.123"), UUIDs and 32-hex ids are left alone.
+    Meant for free text (log lines, user messages): it finds what :func:`find_nirs`
+    finds, however typed, and also hides malformed numbers (13 to 15 characters
+    starting with 1-8, wrong key, no key, glued to other characters) and, in long runs
+    of digits, every stretch that could be a NIR. Decimal numbers ("1732719600.123"),
+    UUIDs and hex ids, French phone numbers and dates are left alone. Linear time.
     """
     if len(text) < _MIN_LENGTH:
         return text
-    edits: list[tuple[int, int, str]] = []
-    protected: list[tuple[int, int]] | None = None
-    for run in _runs(text):
-        if run.looks_decimal:
-            continue
-        run_edits = _redactions(run)
-        if not run_edits:
-            continue
-        if protected is None:
-            protected = [found.span() for found in _ID_RE.finditer(text)]
-        if any(start < run.end and run.start < end for start, end in protected):
-            continue
-        edits.extend(run_edits)
+    edits = [edit for run in _scan(text) for edit in _redactions(run)]
     if not edits:
         return text
     pieces: list[str] = []
@@ -506,6 +695,29 @@ def redact(text: str) -> str:
         position = end
     pieces.append(text[position:])
     return "".join(pieces)
+
+
+_PLAIN_NUMBER = 10**12  # below, a number has at most 12 digits: never a NIR
+_EXACT_FLOAT = 1e16  # below, a float is written without an exponent
+
+
+def redact_number(value: int | float) -> int | float | str:
+    """A JSON number that ``redact`` would mask as text, as its masked string; any other
+    number (a timestamp, a confidence, a small int) or a boolean, as it is.
+
+    193037511512328 (an int in the entities after ``/inform{"department": 193037511512328}``)
+    → "1 93 03 •• ••• ••• ••"; so are floats whose integer part is NIR-shaped.
+    """
+    if isinstance(value, bool) or abs(value) < _PLAIN_NUMBER:
+        return value
+    if isinstance(value, float):
+        if not abs(value) < _EXACT_FLOAT:  # also infinities and NaN
+            return value
+        written = str(int(value)) if value.is_integer() else repr(value)
+    else:
+        written = str(value)
+    redacted = redact(written)
+    return value if redacted == written else redacted
 
 
 # -- decoding ------------------------------------------------------------------

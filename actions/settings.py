@@ -21,6 +21,9 @@ class Settings:
     retention_days: int
     agenda_file: Path  # agencies, hours and reasons of the agenda (demonstration data)
     reply_timeout_seconds: float  # the REST channel's longest wait before a French excuse
+    action_host: str  # the action server's interface: 127.0.0.1 unless told otherwise
+    action_port: int
+    action_server_token: str  # shared secret between Rasa and the action server
 
 
 @lru_cache(maxsize=1)
@@ -37,6 +40,9 @@ def get_settings() -> Settings:
         or f"sqlite:///{os.environ.get('TRACKER_DB', PROJECT_ROOT / 'var' / 'tracker.db')}",
         retention_days=int(os.environ.get("RETENTION_DAYS", "30")),
         reply_timeout_seconds=float(os.environ.get("REPLY_TIMEOUT_SECONDS", "9")),
+        action_host=os.environ.get("ACTION_HOST", "127.0.0.1"),
+        action_port=int(os.environ.get("ACTION_PORT", "5055")),
+        action_server_token=os.environ.get("ACTION_SERVER_TOKEN", ""),
         agenda_file=Path(
             os.environ.get("AGENDA_FILE", PROJECT_ROOT / "data" / "agenda" / "agenda.yml")
         ),

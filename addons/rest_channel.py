@@ -1,11 +1,17 @@
 """The REST channel, made to always answer in French (configured in credentials.yml).
 
 Same URL and protocol as Rasa's ``rest`` channel (``POST /webhooks/rest/webhook`` with
-``{"sender": …, "message": …}``), with three differences:
+``{"sender": …, "message": …}``), with these differences:
 
-- a request that is not a JSON object with a non-empty ``sender`` and a string
-  ``message`` gets a 400 with a French explanation instead of a 500;
+- the conversation id (``sender``) is the only key to a conversation: it must be a
+  string of 16 to 128 characters from a safe set (letters, digits, ``-_.:``), such as
+  the widget's random UUID; anything else gets a 400 with a French explanation;
+- a request that is not a JSON object with a valid ``sender`` and a string ``message``
+  gets a 400 with a French explanation instead of a 500;
+- the body of any request to the Rasa server is capped (``MAX_BODY_BYTES``, 64 KB): past
+  it, a 413 with a JSON error, before the body is read;
 - a message is cut to ``MAX_MESSAGE_CHARS`` and control characters are dropped;
+  ``metadata`` is dropped (the assistant uses none: nothing unchecked is stored);
 - when the turn produced no answer at all (the action server is down or failed) or took
   longer than ``REPLY_TIMEOUT_SECONDS`` (9 s), the user gets a short French message telling
   them to try again or to call the 3646, instead of silence.
@@ -15,13 +21,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import unicodedata
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
-from sanic import Blueprint, response
+from sanic import Blueprint, Sanic, response
+from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
@@ -31,6 +39,8 @@ from addons.tracker_store import TrackerStoreUnavailable
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 2000
+MAX_BODY_BYTES = 64 * 1024
+SENDER_RE = re.compile(r"[A-Za-z0-9._:-]{16,128}")
 TECHNICAL_PROBLEM = (
     "Désolé, un souci technique m'empêche de répondre pour le moment. Réessayez dans "
     "quelques instants, ou appelez le 3646 (service gratuit + prix de l'appel)."
@@ -39,6 +49,15 @@ EMPTY_MESSAGE = "Je vous écoute : quelle est votre question ?"
 BAD_REQUEST = (
     "Requête invalide : envoyez un objet JSON avec « sender » (identifiant de la "
     "conversation) et « message » (le texte de l'utilisateur)."
+)
+BAD_SENDER = (
+    "Identifiant de conversation invalide : « sender » doit être une chaîne de 16 à 128 "
+    "caractères (lettres, chiffres, - _ . :), tirée au hasard, par exemple un UUID. "
+    "Il est la seule clé de la conversation : ne le partagez pas."
+)
+TOO_LARGE = (
+    f"Requête trop volumineuse : le corps d'une requête ne peut dépasser {MAX_BODY_BYTES // 1024} "
+    f"Ko, et un message {MAX_MESSAGE_CHARS} caractères."
 )
 
 
@@ -52,21 +71,36 @@ def clean_message(text: str) -> str:
     return "".join(kept).strip()[:MAX_MESSAGE_CHARS]
 
 
-def parse_body(request: Request) -> tuple[str, str, Any] | None:
-    """(sender, message, metadata) of a valid request body, else None."""
+def is_valid_sender(sender: object) -> bool:
+    """Whether a conversation id is a string long and random-looking enough to be a key."""
+    return isinstance(sender, str) and SENDER_RE.fullmatch(sender) is not None
+
+
+def parse_body(request: Request) -> tuple[str, str] | str:
+    """(sender, message) of a valid request body, else the French error to answer."""
     try:
         body = request.json
     except Exception:  # sanic raises on malformed JSON
-        return None
+        return BAD_REQUEST
     if not isinstance(body, dict):
-        return None
+        return BAD_REQUEST
     sender, message = body.get("sender"), body.get("message")
-    if not isinstance(sender, str | int) or not str(sender).strip() or len(str(sender)) > 255:
-        return None
-    if not isinstance(message, str):
-        return None
-    metadata = body.get("metadata")
-    return str(sender), clean_message(message), metadata if isinstance(metadata, dict) else None
+    if sender is None or sender == "" or not isinstance(message, str):
+        return BAD_REQUEST
+    if not is_valid_sender(sender):
+        return BAD_SENDER
+    return sender, clean_message(message)
+
+
+def cap_request_size(app: Sanic) -> None:
+    """Every request to the Rasa server is refused past ``MAX_BODY_BYTES`` with a JSON 413
+    (Sanic checks the announced length before reading the body, and counts what comes)."""
+    app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES
+
+    async def too_large(request: Request, error: Exception) -> HTTPResponse:
+        return response.json({"error": TOO_LARGE}, status=413)
+
+    app.error_handler.add(PayloadTooLarge, too_large)
 
 
 class FrenchRestInput(RestInput):
@@ -80,6 +114,10 @@ class FrenchRestInput(RestInput):
         webhook = Blueprint("french_rest_webhook", __name__)
         timeout = get_settings().reply_timeout_seconds
 
+        @webhook.listener("before_server_start")
+        async def limits(app: Sanic, _loop: Any) -> None:
+            cap_request_size(app)
+
         @webhook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
@@ -87,15 +125,13 @@ class FrenchRestInput(RestInput):
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             parsed = parse_body(request)
-            if parsed is None:
-                return response.json({"error": BAD_REQUEST}, status=400)
-            sender, text, metadata = parsed
+            if isinstance(parsed, str):
+                return response.json({"error": parsed}, status=400)
+            sender, text = parsed
             if not text:
                 return response.json([{"recipient_id": sender, "text": EMPTY_MESSAGE}])
             collector = CollectingOutputChannel()
-            message = UserMessage(
-                text, collector, sender, input_channel=self.name(), metadata=metadata
-            )
+            message = UserMessage(text, collector, sender, input_channel=self.name())
             try:
                 await asyncio.wait_for(on_new_message(message), timeout)
             except TrackerStoreUnavailable:

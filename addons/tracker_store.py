@@ -32,20 +32,30 @@ from rasa.utils.endpoints import EndpointConfig
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 
-from actions.nir import redact
+from actions.nir import redact, redact_number
 from addons.conversation_window import Window, WindowCache, windowed
 
 logger = logging.getLogger(__name__)
 
 
 def redact_data(value: Any) -> Any:
-    """Every string inside dicts, lists and tuples, masked."""
+    """Every string inside dicts (keys too), lists and tuples, masked; NIR-shaped numbers too.
+
+    A JSON number can carry a NIR (``/inform{"department": 193037511512328}`` puts an int
+    in the entities and slots): ``redact_number`` turns it into its masked string. Other
+    numbers (timestamps, confidences, small ints) and booleans are kept as they are.
+    """
     if isinstance(value, str):
         return redact(value)
     if isinstance(value, dict):
-        return {key: redact_data(item) for key, item in value.items()}
+        return {
+            (redact_data(key) if isinstance(key, str | int | float) else key): redact_data(item)
+            for key, item in value.items()
+        }
     if isinstance(value, list | tuple):
         return [redact_data(item) for item in value]
+    if isinstance(value, int | float):
+        return redact_number(value)
     return value
 
 
@@ -96,11 +106,29 @@ def inner_settings(inner: dict[str, Any]) -> dict[str, Any]:
     return settings
 
 
+MASKED = "_events_masked"
+"""Tracker attribute: the ids of its events read back from a (masked) store."""
+
+
 def redacted_tracker(tracker: DialogueStateTracker, domain: Domain) -> DialogueStateTracker:
-    events = [redact_data(event.as_dict()) for event in tracker.events]
+    """A copy of ``tracker`` with every event masked. Events read back from the store are
+    masked already and are not scanned again, so a save costs the new turn's events, not
+    the whole conversation's (Redis and in-memory stores write the whole tracker)."""
+    known: set[int] = getattr(tracker, MASKED, set())
+    events = [
+        event.as_dict() if id(event) in known else redact_data(event.as_dict())
+        for event in tracker.events
+    ]
     return DialogueStateTracker.from_dict(
         tracker.sender_id, events, domain.slots, max_event_history=tracker._max_event_history
     )
+
+
+def mark_masked(tracker: DialogueStateTracker | None) -> DialogueStateTracker | None:
+    """Notes that every event of a tracker just read from the store is masked."""
+    if tracker is not None:
+        setattr(tracker, MASKED, {id(event) for event in tracker.events})
+    return tracker
 
 
 EVENT_INDEXES = {
@@ -275,7 +303,7 @@ class RedactingTrackerStore(TrackerStore):
         try:
             if self.sql is not None:
                 return self.sql.retrieve(sender_id, self.domain.slots)
-            return await self.inner.retrieve(sender_id)
+            return mark_masked(await self.inner.retrieve(sender_id))
         except Exception as error:
             raise TrackerStoreUnavailable("retrieve") from error
 

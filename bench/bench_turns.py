@@ -140,15 +140,11 @@ class Servers:
         log = (self.work / "actions.log").open("ab")
         self.processes.append(
             subprocess.Popen(
-                [
-                    str(BIN / "rasa"),
-                    "run",
-                    "actions",
-                    "--actions",
-                    "actions",
-                    "--port",
-                    str(action_port),
-                ],
+                # ours: the action server behind the shared secret (actions/server.py);
+                # stock: rasa_sdk's own
+                [str(BIN / "python"), "-m", "actions.server"]
+                if self.endpoints == ROOT / "endpoints.yml"
+                else [str(BIN / "rasa"), *("run", "actions", "--port", str(action_port))],
                 cwd=ROOT,
                 env=env,
                 stdout=log,

@@ -91,9 +91,9 @@ async def main_async(args: argparse.Namespace) -> str:
     }
     os.environ.update(env_updates)
     actions = subprocess.Popen(
-        [str(ROOT / ".venv/bin/rasa"), "run", "actions", "--port", str(action_port)],
+        [str(ROOT / ".venv/bin/python"), "-m", "actions.server"],
         cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env={**os.environ, "PYTHONPATH": str(ROOT), "ACTION_PORT": str(action_port)},
         stdout=(work / "actions.log").open("wb"),
         stderr=subprocess.STDOUT,
     )

@@ -60,7 +60,7 @@ def soak(seconds: float, clients: int, env: dict[str, str], work: Path) -> dict:
 
         def client(index: int) -> None:
             while time.monotonic() < deadline:
-                sender = f"soak-{index}-{uuid.uuid4().hex[:8]}"
+                sender = f"soak-{index}-{uuid.uuid4().hex[:12]}"
                 for message in CONVERSATION:
                     elapsed, ok = send(url, sender, message, timeout=30)
                     with guard:

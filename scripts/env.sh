@@ -5,7 +5,18 @@ export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
 export VENV="${VENV:-$ROOT/.venv}"
 export RASA_PORT="${RASA_PORT:-5005}"
 export ACTION_PORT="${ACTION_PORT:-5055}"
+# Where the servers listen: this machine only, unless told otherwise (docs/deployment.md).
+# RASA_HOST=0.0.0.0 exposes the REST channel (behind a reverse proxy); the action server
+# must stay on a private network whatever happens.
+export RASA_HOST="${RASA_HOST:-127.0.0.1}"
+export ACTION_HOST="${ACTION_HOST:-127.0.0.1}"
 export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:$ACTION_PORT/webhook}"
+# The secret Rasa shows the action server (endpoints.yml); a new random one for each start
+# when unset. Several hosts must share one: set it yourself (docs/deployment.md).
+if [ -z "${ACTION_SERVER_TOKEN:-}" ]; then
+  ACTION_SERVER_TOKEN="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+fi
+export ACTION_SERVER_TOKEN
 export VAR_DIR="${VAR_DIR:-$ROOT/var}"
 export TRACKER_DB="${TRACKER_DB:-$VAR_DIR/tracker.db}"
 export TRACKER_STORE_URL="${TRACKER_STORE_URL:-sqlite:///$TRACKER_DB}"

@@ -19,6 +19,7 @@
 
   var state = load();
   var els = {};
+  var masked = Object.create(null); // text -> its stored form
   var pending = null; // the last message sent, for "Réessayer"
 
   function load() {
@@ -37,12 +38,95 @@
     return { sender: newId(), messages: [], open: false, unread: 0 };
   }
 
+  /* What is stored keeps NIR-shaped numbers masked ("1 85 05 •• ••• ••• ••"); the screen
+     shows what was typed until a reload. */
   function save() {
     try {
-      sessionStorage.setItem(STORE_KEY, JSON.stringify(state));
+      sessionStorage.setItem(STORE_KEY, JSON.stringify(state, stored));
     } catch (e) {
       /* private mode or full storage: the conversation simply will not survive a reload */
     }
+  }
+
+  /*
+   * NIR (social-security number): 13 characters and a 2-digit key, starting with 1-8,
+   * digits except 2A/2B as 6th-7th characters, typed in any digits (fullwidth,
+   * Arabic-Indic...) with spaces, dots, dashes, slashes... between the groups.
+   * Keeps the first 5 characters (sex, year, month), hides the rest with "•".
+   */
+  var ND = unicode("^\\p{Nd}$", /^[0-9]$/);
+  var DASH = unicode("^[\\s\\p{Pd}\u00b7\u2212\u2219\u30fb]$", /^[\s\u00b7\u2010-\u2015\u2212]$/);
+  var S = "[\\s.,/_-]{0,5}";
+  var RUN = new RegExp("[0-9](?:" + S + "(?:2[\\s.,/_-]?[ab](?=" + S + "[0-9])|[0-9]))*", "gi");
+  var ID = /\b[0-9a-f]{8}(?:-?[0-9a-f]{4}){3}-?[0-9a-f]{12}\b/gi; // UUIDs stay as they are
+  var NIR_START = /^[1-8][0-9]{4}(?:[0-9]{2}|2[AB])[0-9]{6}/;
+
+  function unicode(source, fallback) {
+    try {
+      return new RegExp(source, "u");
+    } catch (e) {
+      return fallback; // an engine without Unicode property escapes
+    }
+  }
+
+  /* One ASCII character per code point: its digit, itself, " " (a separator) or "x". */
+  function plain(char) {
+    var n = char.normalize ? char.normalize("NFKC") : char;
+    if (ND.test(n)) {
+      var code = n.codePointAt(0);
+      var zero = code;
+      while (ND.test(String.fromCodePoint(zero - 1))) zero -= 1;
+      return String((code - zero) % 10); // Unicode digits come in runs of ten, 0 to 9
+    }
+    if (n.length === 1 && n < "\x7f") return n;
+    return DASH.test(n) ? " " : "x";
+  }
+
+  function hasKey(number) {
+    var body = Number(number.slice(0, 13).replace("2A", "19").replace("2B", "18"));
+    return /^[0-9]{2}$/.test(number.slice(13)) && 97 - (body % 97) === Number(number.slice(13));
+  }
+
+  function maskNirs(text) {
+    var chars = Array.from(String(text));
+    var line = chars.map(plain).join("").replace(ID, function (id) {
+      return id.replace(/./g, "x");
+    });
+    line.replace(RUN, function (run, at) {
+      var number = "";
+      var where = [];
+      var cuts = {};
+      for (var i = 0; i < run.length; i++) {
+        if (/[0-9ab]/i.test(run[i])) {
+          if (i && !/[0-9ab]/i.test(run[i - 1])) cuts[number.length] = true;
+          number += run[i].toUpperCase();
+          where.push(at + i);
+        }
+      }
+      var single = !Object.keys(cuts).length; // one block of digits, without separators
+      cuts[number.length] = true;
+      // 15, 14 or 13 characters ending a group: at the start of the run, or with a valid key
+      // from the start of a group (anywhere in a single block).
+      for (var first = 0; first < number.length; first++) {
+        if (first && !cuts[first] && !single) continue;
+        for (var stop = first + 15; stop >= first + 13; stop--) {
+          var candidate = number.slice(first, stop);
+          if (cuts[stop] && NIR_START.test(candidate) && (!first || hasKey(candidate))) {
+            for (var k = first + 5; k < stop; k++) chars[where[k]] = "•";
+            first = stop - 1;
+            break;
+          }
+        }
+      }
+      return run;
+    });
+    return chars.join("");
+  }
+
+  function stored(key, value) {
+    if ((key !== "text" && key !== "title") || typeof value !== "string") return value;
+    if (!(value in masked)) masked[value] = maskNirs(value);
+    return masked[value];
   }
 
   function newId() {
@@ -357,6 +441,7 @@
     state = fresh();
     state.open = true;
     pending = null;
+    masked = Object.create(null);
     save();
     renderAll();
     els.input.focus();

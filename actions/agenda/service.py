@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import holidays
-from sqlalchemy import select
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -43,8 +44,17 @@ HOLIDAY_SUBDIVISIONS = {
 }
 
 
+MAX_ACTIVE_BOOKINGS = 3
+"""A conversation holds at most this many bookings to come: the conversation id is the
+only key, and nobody should fill an agenda from one chat."""
+
+
 class SlotTaken(Exception):
     """The time was booked by someone else, or is no longer open."""
+
+
+class TooManyBookings(Exception):
+    """The conversation already holds ``MAX_ACTIVE_BOOKINGS`` bookings to come."""
 
 
 @dataclass(frozen=True)
@@ -73,7 +83,7 @@ class BookingInfo:
     reason: ReasonInfo
     starts_at: dt.datetime
     minutes: int
-    phone_display: str | None
+    phone_masked: str | None  # "06 •• •• •• 78": never shown in full once typed
     status: str
 
 
@@ -159,6 +169,15 @@ def free_times(
     )
 
 
+def active_bookings(session: Session, conversation_id: str, now: dt.datetime) -> list[BookingInfo]:
+    """This conversation's booked appointments still to come (in each agency's time)."""
+    return [
+        booking
+        for booking in bookings_of(session, conversation_id)
+        if booking.starts_at > local_now(booking.agency, now)
+    ]
+
+
 def book(
     session: Session,
     *,
@@ -170,8 +189,28 @@ def book(
     phone_e164: str | None,
     now: dt.datetime,
 ) -> BookingInfo:
-    """Books the time, or raises :class:`SlotTaken`. The database decides between two
-    conversations booking the same time: the cells' primary key lets one insert win."""
+    """Books the time, or raises :class:`SlotTaken` or :class:`TooManyBookings`.
+
+    The database decides between two conversations booking the same time: the cells'
+    primary key lets one insert win. Booking is idempotent: the same conversation asking
+    again for the same agency, channel, reason and time (a "oui" repeated after a reply
+    that timed out while the first one was committed) gets the booking it already has,
+    with its reference, not a second one nor "time taken".
+    """
+    same = session.scalars(
+        select(Booking).where(
+            Booking.conversation_id == conversation_id,
+            Booking.status == BOOKED,
+            Booking.agency_key == agency.key,
+            Booking.channel == channel,
+            Booking.reason_key == reason.key,
+            Booking.starts_at == starts_at,
+        )
+    ).first()
+    if same is not None:
+        return _booking_info(same, agency, reason)
+    if len(active_bookings(session, conversation_id, now)) >= MAX_ACTIVE_BOOKINGS:
+        raise TooManyBookings(conversation_id)
     here = local_now(agency, now)
     openings = _openings(session, agency.key)
     if starts_at <= here or not slots.is_open(
@@ -227,7 +266,7 @@ def _booking_info(row: Booking, agency: AgencyInfo, reason: ReasonInfo) -> Booki
         reason=reason,
         starts_at=row.starts_at,
         minutes=row.minutes,
-        phone_display=phone.display if phone else None,
+        phone_masked=phone.masked if phone else None,
         status=row.status,
     )
 
@@ -278,3 +317,31 @@ def cancel(
         session.delete(cell)
     session.flush()
     return _info(session, row)
+
+
+def _delete_bookings(session: Session, condition: Any) -> int:
+    ids = list(session.scalars(select(Booking.id).where(condition)))
+    if not ids:
+        return 0
+    session.execute(delete(BookedCell).where(BookedCell.booking_id.in_(ids)))
+    session.execute(delete(Booking).where(Booking.id.in_(ids)))
+    return len(ids)
+
+
+def erase_conversation(session: Session, conversation_id: str) -> int:
+    """Deletes every booking of a conversation, with its phone number, and frees their
+    times (``make erase``); returns how many were deleted."""
+    return _delete_bookings(session, Booking.conversation_id == conversation_id)
+
+
+def purge_bookings(session: Session, days: int, now: dt.datetime) -> int:
+    """Deletes the bookings whose appointment time, or cancellation, is more than ``days``
+    days old (``make purge``); returns how many were deleted."""
+    cutoff = now.astimezone(dt.timezone.utc).replace(tzinfo=None) - dt.timedelta(days=days)
+    return _delete_bookings(
+        session,
+        or_(
+            Booking.starts_at < cutoff,
+            and_(Booking.cancelled_at.is_not(None), Booking.cancelled_at < cutoff),
+        ),
+    )

@@ -29,6 +29,7 @@ from sqlalchemy.pool import QueuePool, StaticPool
 from actions.settings import get_settings
 
 SQLITE_BEGIN_OPTION = "sqlite_begin"
+SQLITE_BUSY_SECONDS = 30.0
 T = TypeVar("T")
 
 _lock = threading.Lock()
@@ -52,6 +53,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         # Sessions may be used from the action server's worker threads; a pool keeps
         # SQLite's schema and page cache warm between sessions (1.4 defaults to NullPool).
         connect_args.setdefault("check_same_thread", False)
+        # A writer waits for the lock (another booking) up to this long instead of failing
+        # after the driver's 5 s: under load, bookings queue rather than error.
+        connect_args.setdefault("timeout", SQLITE_BUSY_SECONDS)
         options["poolclass"] = StaticPool if in_memory else QueuePool
     else:
         options["pool_pre_ping"] = True

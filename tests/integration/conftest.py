@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -111,12 +112,8 @@ class Servers:
 
     def start_actions(self) -> None:
         self.actions = start(
-            [
-                str(VENV_BIN / "rasa"),
-                *("run", "actions", "--actions", "actions"),
-                *("--port", self.env["ACTION_PORT"], "--debug"),
-            ],
-            self.env,
+            [str(VENV_BIN / "python"), "-m", "actions.server"],
+            {**self.env, "LOG_LEVEL": "DEBUG"},
             self.work / "actions.log",
         )
         url = f"http://127.0.0.1:{self.env['ACTION_PORT']}/health"
@@ -168,6 +165,8 @@ def running_assistant(
         "RASA_PORT": str(rasa_port),
         "WEB_ORIGIN": web_origin,
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
+        "ACTION_HOST": "127.0.0.1",
+        "ACTION_SERVER_TOKEN": secrets.token_hex(16),
         "TRACKER_DB": str(work / "tracker.db"),
         "TRACKER_STORE_URL": f"sqlite:///{work / 'tracker.db'}",
         "LOCK_STORE": os.environ.get("LOCK_STORE", "in_memory"),

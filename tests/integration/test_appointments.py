@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import threading
+import time
 
 REFERENCE = re.compile(r"RDV-[A-Z0-9]{6}")
 
@@ -23,17 +25,21 @@ def test_book_by_phone_list_and_cancel(assistant) -> None:
     assert "rappeler" in asked_phone
     assert "valide" in conversation.say("08 99 12 34 56")
     summary = conversation.say("06 12 34 56 78")
-    assert "Je récapitule" in summary and "06 12 34 56 78" in summary
+    assert "Je récapitule" in summary and "06 •• •• •• 78" in summary
     booked = conversation.say("oui")
     reference = REFERENCE.search(booked).group(0)
     assert " à " in booked and "pièce d'identité" in booked
+    assert "06 •• •• •• 78" in booked
     with sqlite3.connect(assistant.database) as db:
         row = db.execute(
             "SELECT status, phone, channel FROM ag_booking WHERE reference = ?", (reference,)
         ).fetchone()
     assert row == ("booked", "+33612345678", "phone")
 
-    assert reference in conversation.say("mes rendez-vous")
+    listed = conversation.say("mes rendez-vous")
+    assert reference in listed and "06 •• •• •• 78" in listed
+    for shown in (summary, booked, listed):
+        assert "12 34 56" not in shown  # the number is never shown in full once typed
     other = assistant.conversation()
     assert "Je ne trouve pas" in other.say(f"annuler mon rendez-vous {reference}")
     assert "vraiment annuler" in conversation.say(f"annuler mon rendez-vous {reference}")
@@ -57,3 +63,64 @@ def test_change_of_mind_and_giving_up(assistant) -> None:
     stopped = conversation.say("laisse tomber")
     assert "aucun rendez-vous n'a été pris" in stopped
     assert "aucun rendez-vous" in conversation.say("mes rendez-vous")
+
+
+def book_by_phone(conversation, slot: int = 0) -> str:
+    """A phone call-back in Gironde, at the slot-th free time; returns the summary."""
+    conversation.say("je voudrais prendre rendez-vous avec un conseiller")
+    conversation.say("c'est pour ma carte vitale")
+    conversation.say("par telephone")
+    times = conversation.buttons("j'habite a Bordeaux")
+    conversation.say(times[slot]["payload"])
+    return conversation.say("06 12 34 56 78")
+
+
+def references(assistant, sender: str) -> list[str]:
+    with sqlite3.connect(assistant.database) as db:
+        rows = db.execute(
+            "SELECT reference FROM ag_booking WHERE conversation_id = ? AND status = 'booked'",
+            (sender,),
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
+def test_a_yes_repeated_after_a_timeout_gets_the_same_booking(assistant) -> None:
+    """The agenda's database is slow (another writer holds it): the reply to "oui" times
+    out and the user is told of a problem, while the action server still books. The
+    user says "oui" again: same booking, same reference, never a second one."""
+    conversation = assistant.conversation()
+    assert "Je récapitule" in book_by_phone(conversation)
+    holder = sqlite3.connect(assistant.database, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")  # the agenda is busy for longer than the reply timeout
+    release = threading.Timer(12, holder.rollback)
+    release.start()
+    try:
+        first = conversation.say("oui")
+    finally:
+        release.join()
+        holder.close()
+    assert "souci technique" in first and not REFERENCE.search(first)
+    deadline = time.monotonic() + 30
+    while not references(assistant, conversation.sender):  # the late booking lands
+        assert time.monotonic() < deadline, "the booking never landed"
+        time.sleep(0.2)
+    booked = references(assistant, conversation.sender)
+    again = conversation.say("oui")
+    assert REFERENCE.search(again).group(0) == booked[0]
+    assert "créneau" not in again.lower() or "pris" not in again
+    assert references(assistant, conversation.sender) == booked  # one booking only
+
+
+def test_a_conversation_holds_at_most_three_bookings(assistant) -> None:
+    conversation = assistant.conversation()
+    for _ in range(3):
+        book_by_phone(conversation)
+        assert REFERENCE.search(conversation.say("oui"))
+    held = references(assistant, conversation.sender)
+    assert len(held) == 3
+    answer = conversation.say("je voudrais un autre rendez-vous")
+    assert "déjà 3 rendez-vous" in answer and all(r in answer for r in held)
+    assert "annul" in answer
+    buttons = conversation.buttons("mes rendez-vous")
+    assert len([b for b in buttons if b["title"].startswith("Annuler")]) == 3
+    assert references(assistant, conversation.sender) == held

@@ -40,6 +40,11 @@ def post(assistant: Assistant, body: bytes | str) -> tuple[int, object]:
         '{"sender": "x", "message": null}',
         '{"sender": "x", "message": ["bonjour"]}',
         '{"sender": {"id": 1}, "message": "bonjour"}',
+        '{"sender": "1", "message": "bonjour"}',
+        '{"sender": 1234567890123456789, "message": "bonjour"}',
+        '{"sender": true, "message": "bonjour"}',
+        '{"sender": "conversation-\\u0000-000000000", "message": "bonjour"}',
+        '{"sender": "une conversation partagee", "message": "bonjour"}',
     ],
 )
 def test_a_malformed_request_gets_a_clear_400(assistant: Assistant, body: str) -> None:
@@ -53,7 +58,7 @@ def test_a_malformed_request_gets_a_clear_400(assistant: Assistant, body: str) -
     [
         "",
         "   \n\t ",
-        "bonjour " * 12_800,  # about 100 KB
+        "bonjour " * 7_000,  # about 56 KB: under the 64 KB cap, cut to 2,000 characters
         "bonjour\x00\x07\x1b[31m",
         "👍🙏",
         "مرحبا، أحتاج رقم الضمان الاجتماعي",
@@ -124,3 +129,24 @@ def test_conversation_store_unreachable_at_run_time(postgres_assistant) -> None:
     assert "tracker store unavailable" in log
     # back: the conversation is the one stored before (a follow-up to the contact answer)
     assert "CPAM de la Gironde" in conversation.say("j'habite dans le 33")
+
+
+def test_a_big_body_is_refused_at_once_and_nothing_big_is_stored(assistant: Assistant) -> None:
+    sender = f"big-{time.monotonic_ns()}-conversation"
+    metadata = {"padding": "x" * 2_000_000}
+    status, answer = post(
+        assistant, json.dumps({"sender": sender, "message": "bonjour", "metadata": metadata})
+    )
+    assert status == 413 and "trop volumineuse" in answer["error"]
+    # the largest body accepted: a long message and metadata the assistant does not use
+    near_limit = {"sender": sender, "message": "bonjour " * 400, "metadata": {"x": "y" * 50_000}}
+    status, answer = post(assistant, json.dumps(near_limit))
+    assert status == 200 and answer
+    import sqlite3
+
+    with sqlite3.connect(assistant.tracker_db) as db:
+        largest = db.execute(
+            "SELECT max(length(data)) FROM events WHERE sender_id = ?", (sender,)
+        ).fetchone()[0]
+    assert largest < 16_000  # the message cut to 2,000 characters, the metadata dropped
+    assert assistant.conversation().say("bonjour")  # and the server serves everyone

@@ -7,9 +7,14 @@ import json
 import os
 import re
 import sqlite3
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 from conftest import Assistant
 from sqlalchemy import create_engine, text
+
+from tests.leaks import flat
 
 POSTGRES = os.environ.get("TEST_POSTGRES_URL")
 
@@ -117,3 +122,111 @@ def test_no_typed_number_in_the_postgresql_tracker_store(postgres_assistant) -> 
     assert leaks(stored) == []
     logs = "\n".join(p.read_text(errors="replace") for p in assistant.log_dir.glob("*.log"))
     assert leaks(logs) == []
+
+
+# -- every shape people or phones produce (issue #11 §4) --------------------------------
+
+NBSP, NNBSP, IDEOGRAPHIC = "\u00a0", "\u202f", "\u3000"
+FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+def grouped(number: str, separator: str) -> str:
+    parts = [number[0], number[1:3], number[3:5], number[5:7], number[7:10], number[10:13]]
+    return separator.join(parts) + separator + number[13:]
+
+
+def shaped() -> dict[str, str]:
+    """One synthetic NIR (its own body) per shape, typed that way."""
+    shapes = {
+        "nbsp": NBSP,
+        "narrow_nbsp": NNBSP,
+        "en_dash": "\u2013",
+        "em_dash": "\u2014",
+        "double_dash": " -- ",
+        "several_spaces": "   ",
+        "slash": "/",
+        "underscore": "_",
+        "comma": ",",
+        "middle_dot": "\u00b7",
+        "tab": "\t",
+        "ideographic": IDEOGRAPHIC,
+    }
+    typed = {}
+    for index, (name, separator) in enumerate(shapes.items()):
+        typed[name] = grouped(with_key(f"18505780061{index:02d}"), separator)
+    typed["fullwidth"] = with_key("2930375115124").translate(FULLWIDTH)
+    typed["arabic_indic"] = grouped(with_key("1850533063125"), " ").translate(ARABIC_INDIC)
+    key_after_dot = with_key("1991299350126")
+    typed["key_after_dot"] = f"{key_after_dot[:13]}.{key_after_dot[13:]}"
+    return typed
+
+
+SHAPED = shaped()
+AS_JSON_NUMBER = with_key("1930375115127")  # sent as /inform{"department": <number>}
+
+
+def bodies_found(haystack: str) -> list[str]:
+    readable = flat(haystack)
+    numbers = {**SHAPED, "json_number": AS_JSON_NUMBER}
+    return [name for name, typed in numbers.items() if flat(typed)[:13] in readable]
+
+
+def kept_files(assistant: Assistant) -> str:
+    """Every byte the assistant wrote: databases with their write-ahead logs, and logs."""
+    paths = [
+        path
+        for path in assistant.log_dir.rglob("*")
+        if path.is_file() and path.suffix in (".db", ".log", ".db-wal", ".db-journal")
+    ]
+    paths += [Path(f"{assistant.tracker_db}-wal"), Path(f"{assistant.database}-wal")]
+    return "\n".join(p.read_bytes().decode("utf-8", "replace") for p in paths if p.exists())
+
+
+def test_every_typed_shape_is_checked_and_kept_nowhere(assistant: Assistant) -> None:
+    replies = []
+    for name, typed in SHAPED.items():
+        answer = assistant.conversation().say(f"voici mon numero {typed} il est bon ?")
+        assert "bien formé" in answer, name  # recognised and checked, whatever the shape
+        replies.append(answer)
+    replies.append(assistant.conversation().say(f'/inform{{"department": {AS_JSON_NUMBER}}}'))
+    assert bodies_found("\n".join(replies)) == []
+    assert bodies_found(kept_files(assistant)) == []
+
+
+class EchoingActionServer(BaseHTTPRequestHandler):
+    """An action server that fails and echoes the request, as rasa_sdk's own does: Rasa
+    then logs an ERROR carrying the whole tracker, JSON-escaped."""
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        answer = json.dumps({"error": "boom", "request_body": json.loads(body)}).encode()
+        self.send_response(500)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_an_action_failing_with_a_number_in_the_message_logs_no_number(
+    assistant: Assistant,
+) -> None:
+    port = int(assistant.servers.env["ACTION_PORT"])
+    assistant.servers.stop_actions()
+    echoing = ThreadingHTTPServer(("127.0.0.1", port), EchoingActionServer)
+    thread = threading.Thread(target=echoing.serve_forever, daemon=True)
+    thread.start()
+    try:
+        for name in ("nbsp", "narrow_nbsp", "em_dash", "fullwidth", "arabic_indic"):
+            answer = assistant.conversation().say(f"mon numero {SHAPED[name]} svp")
+            assert "souci technique" in answer
+    finally:
+        echoing.shutdown()
+        echoing.server_close()
+        assistant.servers.start_actions()
+    logs = "\n".join(p.read_text(errors="replace") for p in assistant.log_dir.glob("*.log"))
+    assert "request_body" in logs  # Rasa did log the failing answer, body and all
+    assert bodies_found(logs) == []

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -120,6 +121,67 @@ def test_the_conversation_survives_a_reload_and_can_start_afresh(page) -> None:
     expect(page.locator(".sa-user")).to_have_count(0)
     expect(bot_messages(page).first).to_contain_text("non officiel")
     assert page.evaluate("Object.values(sessionStorage).map(JSON.parse)[0].sender") != sender
+
+
+# NIRs as people type them (13-character body, then the key), and what is stored.
+TYPED_NIRS = {
+    "1850578006084": ("1 85 05 78 006 084 91", "1 85 05 •• ••• ••• ••"),
+    "2930375115123": (
+        "mon numéro : 2\u00a093\u00a003\u00a075\u00a0115\u00a0123\u00a075",
+        "2\u00a093\u00a003\u00a0••",
+    ),
+    "1781113055012": ("１ ７８ １１ １３ ０５５ ０１２ １４", "１ ７８ １１ •• ••• ••• ••"),
+    "284122A004123": ("2.84.12.2a.004.123.70 c'est bon ?", "2.84.12.••.•••.•••.••"),
+}
+UUID = "12345678-1234-5678-1234-567812345678"
+NOT_NIRS = (
+    "mon téléphone 06 12 34 56 78 ou +33 6 12 34 56 78, code postal 75011, "
+    f"RDV-7K3F9Q, dossier {UUID}"
+)
+SEPARATORS = set(" .,/_-·\u2010\u2011\u2012\u2013\u2014\u2015\u2212")
+
+
+def compacted(text: str) -> str:
+    """Digits in ASCII, separators removed, upper case: where a NIR's body would show."""
+    chars = []
+    for char in unicodedata.normalize("NFKC", text):
+        if unicodedata.category(char) == "Nd":
+            chars.append(str(unicodedata.digit(char)))
+        elif not (char.isspace() or char in SEPARATORS):
+            chars.append(char)
+    return "".join(chars).upper()
+
+
+def test_the_stored_conversation_keeps_nirs_masked(page) -> None:
+    open_with_keyboard(page)
+    expect(bot_messages(page).first).to_contain_text("non officiel")
+    for typed, _ in [*TYPED_NIRS.values(), (NOT_NIRS, "")]:
+        before = bot_messages(page).count()
+        say(page, typed)
+        expect(bot_messages(page).nth(before)).to_be_visible()  # the answer came
+        expect(page.get_by_text("L'assistant écrit…")).to_have_count(0)
+    # On this page the messages are shown as typed.
+    expect(page.locator(".sa-user").first).to_have_text("1 85 05 78 006 084 91")
+    count = bot_messages(page).count()
+    page.reload()
+    stored = page.evaluate("JSON.stringify(Object.assign({}, sessionStorage))")
+    assert "•" in stored
+    for body, (_, masked) in TYPED_NIRS.items():
+        assert body not in compacted(stored), body
+        assert body[:5] + "••" in compacted(stored)
+        assert masked in stored
+    for kept in ("06 12 34 56 78", "+33 6 12 34 56 78", "75011", "RDV-7K3F9Q", UUID):
+        assert kept in stored
+    # The history is still shown after the reload, masked.
+    expect(page.locator("#sa-panel")).to_be_visible()
+    expect(bot_messages(page)).to_have_count(count)
+    users = page.locator(".sa-user")
+    expect(users).to_have_count(len(TYPED_NIRS) + 1)
+    expect(users.first).to_have_text("1 85 05 •• ••• ••• ••")
+    expect(users.nth(2)).to_have_text("１ ７８ １１ •• ••• ••• ••")
+    expect(users.last).to_have_text(NOT_NIRS)
+    shown = compacted(page.locator(".sa-log").inner_text())
+    assert not any(body in shown for body in TYPED_NIRS)
 
 
 def test_server_down_gives_a_french_error_then_retry_works(page) -> None:

@@ -42,6 +42,7 @@ def make_tracker(
     slots: dict[str, Any] | None = None,
     history: list[dict] | None = None,
     intent_ranking: list[dict[str, Any]] | None = None,
+    sender_id: str = "test",
 ) -> Tracker:
     latest = {
         "text": text,
@@ -51,7 +52,7 @@ def make_tracker(
     }
     events = [*(history or []), user_event(text, intent, entities)]
     return Tracker(
-        sender_id="test",
+        sender_id=sender_id,
         slots=slots or {},
         latest_message=latest,
         events=events,

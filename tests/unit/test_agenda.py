@@ -23,6 +23,7 @@ from actions.agenda.references import ALPHABET, find_reference, is_reference, ne
 from actions.agenda.setup import AgendaError, parse_hours, read_agenda, setup
 from actions.knowledge.db import make_engine, session_scope
 from actions.knowledge.loader import load
+from tests import bookings
 
 ROOT = Path(__file__).resolve().parents[2]
 AGENDA_FILE = ROOT / "data" / "agenda" / "agenda.yml"
@@ -200,19 +201,8 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
 
 def book_first_free(engine: Engine, conversation: str, department: str = "33", reason="rights"):
     with session_scope(engine) as session:
-        agency = service.agency_for_department(session, department)
-        chosen = service.reason(session, reason)
-        assert agency is not None and chosen is not None
-        start = service.free_times(session, agency, "agency", chosen, NOW, limit=1)[0]
-        return service.book(
-            session,
-            conversation_id=conversation,
-            agency=agency,
-            channel="agency",
-            reason=chosen,
-            starts_at=start,
-            phone_e164=None,
-            now=NOW,
+        return bookings.book_first_free(
+            session, conversation, NOW, department=department, reason=reason
         )
 
 

@@ -21,6 +21,18 @@ from actions.appointment import (
 
 pytestmark = pytest.mark.usefixtures("knowledge_db")
 
+
+@pytest.fixture(autouse=True)
+def empty_agenda(knowledge_db) -> None:
+    """Every test starts with no booking (the database is shared by the module)."""
+    from actions.agenda.models import BookedCell, Booking
+    from actions.knowledge.db import session_scope
+
+    with session_scope() as session:
+        session.query(BookedCell).delete()
+        session.query(Booking).delete()
+
+
 FILLED = {
     "appointment_reason": "carte_vitale",
     "appointment_channel": "phone",
@@ -32,8 +44,8 @@ def slots(events) -> dict:
     return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
 
 
-def extract(text: str, intent: str = "inform", entities=None, **slot_values):
-    tracker = make_tracker(text, intent, entities, slots=dict(slot_values))
+def extract(text: str, intent: str = "inform", entities=None, sender="test", **slot_values):
+    tracker = make_tracker(text, intent, entities, slots=dict(slot_values), sender_id=sender)
     dispatcher = CollectingDispatcher()
     changes = asyncio.run(ValidateAppointmentForm().extract(dispatcher, tracker))
     return changes, dispatcher.messages
@@ -170,7 +182,8 @@ def book_through_the_form(domain, sender_slots: dict | None = None) -> dict:
     summary, _ = run_action(
         ActionAskAppointmentConfirmed(), make_tracker("", "inform", slots=filled), domain
     )
-    assert "06 12 34 56 78" in summary[0]["text"] and "Carte Vitale" in summary[0]["text"]
+    assert "06 •• •• •• 78" in summary[0]["text"] and "Carte Vitale" in summary[0]["text"]
+    assert "12 34 56" not in summary[0]["text"]  # never shown in full once typed
     changes, _ = extract("oui", "affirm", requested_slot="appointment_confirmed", **filled)
     return {**filled, **changes}
 
@@ -183,13 +196,15 @@ def test_confirming_books_and_tells_the_reference_date_and_documents(domain) -> 
         ActionAppointmentBooked(), make_tracker("oui", "affirm", slots=filled), domain
     )
     text = messages[0]["text"]
-    assert reference in text and "06 12 34 56 78" in text and " à " in text
+    assert reference in text and "06 •• •• •• 78" in text and " à " in text
+    assert "12 34 56" not in text
     assert "pièce d'identité" in text and "démonstration" in text
     assert slots(events)["appointment_phone"] is None  # not kept once booked
     listed, _ = run_action(
         ActionListAppointments(), make_tracker("mes rdv", "list_appointments"), domain
     )
-    assert reference in listed[0]["text"]
+    assert reference in listed[0]["text"] and "06 •• •• •• 78" in listed[0]["text"]
+    assert "12 34 56" not in listed[0]["text"]
 
 
 def test_the_same_time_booked_by_someone_else_meanwhile(domain) -> None:
@@ -198,6 +213,7 @@ def test_the_same_time_booked_by_someone_else_meanwhile(domain) -> None:
     second, messages = extract(
         "oui",
         "affirm",
+        sender="someone-else",
         requested_slot="appointment_confirmed",
         **{
             k: v
@@ -254,3 +270,71 @@ def test_an_unknown_reference_gets_a_clear_answer(domain) -> None:
     )
     assert said(messages) == ["appointment_unknown_reference"]
     assert "RDV-9ZZZ9Z" in messages[0]["text"]
+
+
+def test_a_repeated_yes_gets_the_same_booking_not_a_second_one(domain) -> None:
+    """The reply to the first "oui" timed out after the booking was committed: the user
+    says "oui" again, the form is still at the summary, and gets the same reference."""
+    first = book_through_the_form(domain)
+    again, messages = extract(
+        "oui",
+        "affirm",
+        requested_slot="appointment_confirmed",
+        **{
+            k: v
+            for k, v in first.items()
+            if k.startswith("appointment_")
+            and k not in ("appointment_confirmed", "appointment_reference")
+        },
+    )
+    assert messages == []
+    assert again == {
+        "appointment_confirmed": True,
+        "appointment_reference": first["appointment_reference"],
+    }
+    listed, _ = run_action(
+        ActionListAppointments(), make_tracker("mes rdv", "list_appointments"), domain
+    )
+    assert listed[0]["text"].count("RDV-") == 1
+
+
+def book_at(domain, index: int) -> dict:
+    """Books the index-th offered time (a different time each call)."""
+    _, offered = offer(domain)
+    filled = {
+        **FILLED,
+        "appointment_time": offered[index][:16],
+        "appointment_phone": "+33612345678",
+    }
+    changes, _ = extract("oui", "affirm", requested_slot="appointment_confirmed", **filled)
+    return changes
+
+
+def test_at_most_three_bookings_to_come_per_conversation(domain) -> None:
+    references = [book_at(domain, 0)["appointment_reference"] for _ in range(3)]
+    assert len(set(references)) == 3
+    start, events = run_action(
+        ActionStartAppointment(), make_tracker("un autre rdv", "book_appointment"), domain
+    )
+    assert start == [] and slots(events)["appointment_blocked"] is True
+    blocked = {**FILLED, "appointment_blocked": True}
+    required = asyncio.run(
+        ValidateAppointmentForm().required_slots(
+            [], CollectingDispatcher(), make_tracker("x", "inform", slots=blocked), domain
+        )
+    )
+    assert required == []  # the form asks nothing
+    messages, events = run_action(
+        ActionAppointmentBooked(), make_tracker("x", "inform", slots=blocked), domain
+    )
+    text = messages[0]["text"]
+    assert "déjà 3 rendez-vous" in text and all(r in text for r in references)
+    assert "annul" in text and len(messages[0]["buttons"]) == 3
+    assert slots(events)["appointment_blocked"] is False
+    # and the database refuses a fourth even if the form was started before the third
+    fourth = book_at(domain, 0)
+    assert fourth == {"appointment_blocked": True, "appointment_confirmed": None}
+    # another conversation is not limited by this one
+    other = make_tracker("un rdv", "book_appointment", sender_id="another-conversation")
+    _, events = run_action(ActionStartAppointment(), other, domain)
+    assert slots(events)["appointment_blocked"] is False

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from sanic import Sanic
+from sanic.exceptions import PayloadTooLarge
 
-from addons.rest_channel import MAX_MESSAGE_CHARS, clean_message, parse_body
+from addons.rest_channel import (
+    BAD_REQUEST,
+    BAD_SENDER,
+    MAX_BODY_BYTES,
+    MAX_MESSAGE_CHARS,
+    cap_request_size,
+    clean_message,
+    is_valid_sender,
+    parse_body,
+)
 from addons.tracker_store import inner_settings
 
 
@@ -15,6 +28,9 @@ class BrokenJson:
     @property
     def json(self) -> Any:
         raise ValueError("malformed JSON")
+
+
+SENDER = "3f1c2b6e-9a4d-4c1e-8f7a-0b5d2e6c9a11"
 
 
 @pytest.mark.parametrize(
@@ -25,22 +41,63 @@ class BrokenJson:
         "bonjour",
         {"message": "x"},
         {"sender": "", "message": "x"},
-        {"sender": "s", "message": 3},
-        {"sender": ["s"], "message": "x"},
-        {"sender": "s" * 300, "message": "x"},
+        {"sender": SENDER, "message": 3},
+        {"sender": SENDER, "message": None},
     ],
 )
 def test_bodies_that_are_refused(body: Any) -> None:
-    assert parse_body(SimpleNamespace(json=body)) is None
-    assert parse_body(BrokenJson()) is None
+    assert parse_body(SimpleNamespace(json=body)) == BAD_REQUEST
+    assert parse_body(BrokenJson()) == BAD_REQUEST
 
 
-def test_a_valid_body_with_its_metadata() -> None:
-    body = {"sender": 12, "message": " bonjour ", "metadata": {"page": "/"}}
-    assert parse_body(SimpleNamespace(json=body)) == ("12", "bonjour", {"page": "/"})
-    assert (
-        parse_body(SimpleNamespace(json={"sender": "a", "message": "b", "metadata": 3}))[2] is None
+@pytest.mark.parametrize(
+    "sender",
+    [
+        "1",
+        12,
+        True,
+        1.5,
+        ["s" * 20],
+        {"id": "s" * 20},
+        "a" * 15,  # too short to be a key nobody can guess
+        "a" * 129,
+        "conversation\x00-0000000",
+        "conversation\u0000-0000000",
+        "conversation 0000000000",
+        "conversation/../../etc",
+        "conversation-é-00000000",
+        "<script>alert(1)</script>",
+    ],
+)
+def test_conversation_ids_that_are_refused(sender: Any) -> None:
+    assert not is_valid_sender(sender)
+    assert parse_body(SimpleNamespace(json={"sender": sender, "message": "x"})) == BAD_SENDER
+
+
+@pytest.mark.parametrize(
+    "sender",
+    [SENDER, "3f1c2b6e9a4d4c1e8f7a0b5d2e6c9a11", "widget:2026-11-28.abc_DEF", "a" * 128],
+)
+def test_conversation_ids_that_are_accepted(sender: str) -> None:
+    assert parse_body(SimpleNamespace(json={"sender": sender, "message": " bonjour "})) == (
+        sender,
+        "bonjour",
     )
+
+
+def test_metadata_is_dropped() -> None:
+    body = {"sender": SENDER, "message": "b", "metadata": {"page": "/", "big": "x" * 10_000}}
+    assert parse_body(SimpleNamespace(json=body)) == (SENDER, "b")
+
+
+def test_the_rasa_server_refuses_big_bodies_with_a_json_413() -> None:
+    app = Sanic("size_cap_test")
+    cap_request_size(app)
+    assert app.config.REQUEST_MAX_SIZE == MAX_BODY_BYTES == 64 * 1024
+    handler = app.error_handler.lookup(PayloadTooLarge("too big"), None)
+    answer = asyncio.run(handler(None, PayloadTooLarge("too big")))
+    assert answer.status == 413
+    assert "trop volumineuse" in json.loads(answer.body)["error"]
 
 
 def test_messages_are_cleaned_and_cut() -> None:

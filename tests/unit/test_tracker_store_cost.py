@@ -1,0 +1,72 @@
+"""A save to a store that writes the whole conversation (Redis, in memory) masks only
+the new turn: a long conversation never makes the masking run for seconds."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+import addons.tracker_store as tracker_store
+from addons.tracker_store import RedactingTrackerStore
+
+ROOT = Path(__file__).resolve().parents[2]
+NIR = "1 85 05 78 006 084 45"
+
+
+def turn(tracker: DialogueStateTracker, text: str) -> None:
+    tracker.update(UserUttered(text, {"name": "greet", "confidence": 1.0}))
+    tracker.update(ActionExecuted("action_greet"))
+    tracker.update(BotUttered("Bonjour !"))
+    tracker.update(ActionExecuted("action_listen"))
+
+
+def test_only_the_new_events_are_masked_on_save(monkeypatch: pytest.MonkeyPatch) -> None:
+    domain = Domain.load(str(ROOT / "domain.yml"))
+    store = RedactingTrackerStore(domain)  # in memory, like rasa shell; Redis works alike
+    tracker = DialogueStateTracker("long-conversation", domain.slots)
+    for index in range(200):
+        turn(tracker, f"message {index}, mon numero {NIR}")
+    asyncio.run(store.save(tracker))
+
+    masked = []
+    original = tracker_store.redact_data
+
+    def counting(value: object) -> object:
+        if isinstance(value, dict) and "event" in value:  # a whole event, not its parts
+            masked.append(value["event"])
+        return original(value)
+
+    monkeypatch.setattr(tracker_store, "redact_data", counting)
+    again = asyncio.run(store.retrieve("long-conversation"))
+    assert again is not None
+    turn(again, f"et encore {NIR}")
+    asyncio.run(store.save(again))
+    assert len(masked) == 4  # the new turn's four events, not the 800 before them
+
+    stored = asyncio.run(store.retrieve("long-conversation"))
+    assert stored is not None
+    texts = [e.text for e in stored.events if isinstance(e, UserUttered)]
+    assert len(texts) == 201 and texts[-1].startswith("et encore 1 85 05 ••")
+    assert all("006 084" not in text for text in texts)
+
+
+def test_a_tracker_saved_twice_in_a_turn_is_masked_both_times() -> None:
+    domain = Domain.load(str(ROOT / "domain.yml"))
+    store = RedactingTrackerStore(domain)
+    tracker = DialogueStateTracker("twice", domain.slots)
+    turn(tracker, "bonjour")
+    asyncio.run(store.save(tracker))
+    again = asyncio.run(store.retrieve("twice"))
+    assert again is not None
+    turn(again, f"voici {NIR}")
+    asyncio.run(store.save(again))
+    turn(again, f"et {NIR}")  # the same object, saved again with raw text in memory
+    asyncio.run(store.save(again))
+    stored = asyncio.run(store.retrieve("twice"))
+    assert stored is not None
+    assert all("006 084" not in str(e.as_dict()) for e in stored.events)
