@@ -49,8 +49,8 @@ train: $(VENV)/.installed
 	@scripts/train.sh
 
 db: $(VENV)/.installed
-	@$(BIN)/python -m actions.knowledge.loader
-	@$(BIN)/python -m actions.agenda.setup
+	@$(BIN)/python -m secu.knowledge.loader
+	@$(BIN)/python -m secu.agenda.setup
 
 run: train db
 	@scripts/run.sh serve

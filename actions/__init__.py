@@ -1,5 +1,3 @@
-"""The action server package (rasa-sdk). Log records are NIR-redacted from the start."""
-
-from actions.log_redaction import install as _install_log_redaction
-
-_install_log_redaction()
+"""The action server's Rasa adapters (rasa_sdk): each reads a Turn from the tracker, asks
+the domain package (secu) for a decision, and applies the Reply. Importing it changes
+nothing; the action server (actions/server.py) installs the log redaction at start-up."""

@@ -1,4 +1,4 @@
-"""Booking, listing and cancelling an appointment: the Rasa side of actions/agenda.
+"""Booking, listing and cancelling an appointment: the Rasa side of secu/agenda.
 
 The form ``appointment_form`` asks reason → channel → place → time → (phone for a
 call-back) → confirmation. Every message inside it goes through
@@ -19,16 +19,16 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.agenda import service
-from actions.agenda.french_time import french_datetime, short_button
-from actions.agenda.phone import Phone, looks_like_a_phone_attempt, parse_phone, phone_from_e164
-from actions.agenda.references import find_reference
-from actions.agenda.words import get_words, pick_time
-from actions.geography import get_geography
-from actions.knowledge.db import run_in_session
-from actions.locate import Ambiguous, Place, clues_in_text, locate
 from actions.say import say
 from actions.situation import latest_entity
+from secu.agenda import service
+from secu.agenda.french_time import french_datetime, short_button
+from secu.agenda.phone import Phone, looks_like_a_phone_attempt, parse_phone, phone_from_e164
+from secu.agenda.references import find_reference
+from secu.agenda.words import get_words, pick_time
+from secu.geo.geography import get_geography
+from secu.geo.locate import Ambiguous, Place, clues_in_text, locate
+from secu.knowledge.db import run_in_session
 
 REASON = "appointment_reason"
 CHANNEL = "appointment_channel"

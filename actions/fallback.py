@@ -11,7 +11,7 @@ from rasa_sdk.events import UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.say import say
-from actions.settings import get_settings
+from secu.settings import get_settings
 
 # Intents never offered as a guess: they make no sense as a button.
 _NOT_OFFERED = {"nlu_fallback", "out_of_scope", "affirm", "deny"}

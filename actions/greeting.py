@@ -10,7 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.say import say
-from actions.settings import get_settings
+from secu.settings import get_settings
 
 
 def greeting_for(moment: datetime) -> str:

@@ -10,10 +10,10 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.geography import get_geography
-from actions.nir import find_nirs
-from actions.nir_answer import check_text, reply
 from actions.say import say
+from secu.geo.geography import get_geography
+from secu.nir import find_nirs
+from secu.nir_check import check_text, reply
 
 NOT_A_NIR = "not_a_nir"
 # Intents a reply to "tapez le numéro" gets when it is not a number after all.

@@ -33,7 +33,8 @@ from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from actions.settings import get_settings
+from secu import logs
+from secu.settings import get_settings
 
 logger = logging.getLogger("actions.server")
 
@@ -127,6 +128,7 @@ def create_app(token: str, package: str = "actions") -> Sanic:
 
 
 def main() -> int:
+    logs.install()  # NIRs masked in every log record, before anything is logged
     settings = get_settings()
     utils.configure_colored_logging(settings.log_level)
     utils.update_sanic_log_level()

@@ -1,7 +1,7 @@
 """Look-ups that depend on the user's situation: status, place of residence, topic.
 
-Thin Rasa adapters: the facts come from the knowledge base (actions/knowledge), the
-wording from actions/knowledge/render.py and data/knowledge/answers.yml.
+Thin Rasa adapters: the facts come from the knowledge base (secu/knowledge), the
+wording from secu/knowledge/render.py and data/knowledge/answers.yml.
 """
 
 from __future__ import annotations
@@ -13,15 +13,15 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.geography import get_geography
-from actions.knowledge import queries, render
-from actions.knowledge.db import run_in_session
-from actions.knowledge.queries import ProcedureInfo
-from actions.locate import Ambiguous, Place, clues_in_text, locate, widen_city
 from actions.say import say
-from actions.status import canonical_status
-from actions.text import fold
-from actions.topics import Topic, get_situations
+from secu.dialogue.topics import Topic, get_situations
+from secu.geo.geography import get_geography
+from secu.geo.locate import Ambiguous, Place, clues_in_text, locate, widen_city
+from secu.knowledge import queries, render
+from secu.knowledge.db import run_in_session
+from secu.knowledge.queries import ProcedureInfo
+from secu.status import canonical_status
+from secu.text import fold
 
 PLACE_ENTITIES = ("department", "postal_code", "city")
 DOCUMENTS_BUTTON = {"title": "Quels documents préparer ?", "payload": "/ask_documents"}

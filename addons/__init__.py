@@ -1,10 +1,6 @@
-"""Plug-ins loaded by the Rasa server (NLU components, tracker store, channel, lock
-store). Importing this package installs, in the Rasa server process, the NIR log
-redaction and the one-time schema check of action server answers
-(addons/action_validation.py)."""
+"""Plug-ins of the Rasa server: NLU components, tracker store, channel, lock store.
 
-from actions.log_redaction import install as _install_log_redaction
-from addons.action_validation import install as _install_action_validation
-
-_install_log_redaction()
-_install_action_validation()
+Importing this package changes nothing: what must be installed in the Rasa process (the
+NIR log redaction, the action answers' validator built once) is installed by an explicit
+call, ``addons.startup.install()``, made by the launcher (scripts/launch.py) and by the
+tracker store and the REST channel when Rasa builds them."""

@@ -5,9 +5,9 @@ Python time on this machine (bench/profile.md). The schema never changes, so we 
 it once and keep the validator: the same answers are accepted and refused, with the
 same error, in 0.3 ms.
 
-Installed when the ``addons`` package is imported by the Rasa server (its components,
-tracker store and channel live there). Rasa is pinned (rasa==3.6.21) and
-``tests/unit/test_action_validation.py`` fails if the method replaced here changes.
+Installed by ``addons.startup.install()`` when the Rasa server starts. Rasa is pinned
+(rasa==3.6.21) and ``tests/unit/test_action_validation.py`` fails if the method replaced
+here changes.
 """
 
 from __future__ import annotations

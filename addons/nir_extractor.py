@@ -1,7 +1,7 @@
 """Finds social-security numbers (NIR) in a message, whatever their typing.
 
 DIET does not learn digit patterns reliably (RasaHQ/rasa#9843): this component uses
-``actions.nir.find_nirs`` instead. It adds a ``nir`` entity whose value is the *masked*
+``secu.nir.find_nirs`` instead. It adds a ``nir`` entity whose value is the *masked*
 number (nothing identifying), and makes the message a ``check_nir`` request: a number
 typed in the chat is checked, then forgotten. The number itself stays in the message
 text only in memory; the redacting tracker store and the log filter mask it on the way
@@ -32,7 +32,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from actions.nir import find_nirs, mask
+from secu.nir import find_nirs, mask
 
 NIR_ENTITY = "nir"
 CHECK_INTENT = "check_nir"

@@ -33,8 +33,9 @@ from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from actions.settings import get_settings
+from addons import startup
 from addons.tracker_store import TrackerStoreUnavailable
+from secu.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -105,6 +106,9 @@ def cap_request_size(app: Sanic) -> None:
 
 class FrenchRestInput(RestInput):
     """Rasa's REST channel that never leaves the user without a French answer."""
+
+    def __init__(self) -> None:
+        startup.install()  # Rasa builds the channel as it starts: the process is set up
 
     @classmethod
     def name(cls) -> str:

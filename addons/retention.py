@@ -36,10 +36,10 @@ from typing import Any, TypeVar
 from sqlalchemy import MetaData, Table, create_engine, delete, event, func, inspect, select
 from sqlalchemy.engine import Engine, make_url
 
-from actions.agenda import service
-from actions.agenda.models import Booking
-from actions.knowledge.db import make_engine, session_scope
-from actions.settings import get_settings
+from secu.agenda import service
+from secu.agenda.models import Booking
+from secu.knowledge.db import make_engine, session_scope
+from secu.settings import get_settings
 
 DAY = 24 * 3600
 T = TypeVar("T")

@@ -11,7 +11,7 @@ Redis, in-memory for ``rasa shell``)::
         db: var/tracker.db
 
 Everything Rasa would write (user text, parse data, entities, slot values, bot text,
-metadata) passes through ``actions.nir.redact``. Rasa Pro's PII masking does not cover
+metadata) passes through ``secu.nir.redact``. Rasa Pro's PII masking does not cover
 the tracker store (RasaHQ/rasa#12505); this does, with Rasa Open Source.
 """
 
@@ -32,8 +32,9 @@ from rasa.utils.endpoints import EndpointConfig
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 
-from actions.nir import redact, redact_number
+from addons import startup
 from addons.conversation_window import Window, WindowCache, windowed
+from secu.nir import redact, redact_number
 
 logger = logging.getLogger(__name__)
 
@@ -260,6 +261,7 @@ class RedactingTrackerStore(TrackerStore):
         host: str | None = None,
         **kwargs: Any,
     ) -> None:
+        startup.install()  # Rasa builds the store as it starts: the process is set up
         super().__init__(domain, None, **kwargs)
         settings = inner_settings(inner or {})
         inner_config = EndpointConfig.from_dict(settings)  # no type: in memory

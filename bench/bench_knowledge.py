@@ -2,7 +2,7 @@
 
 Builds a SQLite database in a temporary folder (or, with ``--postgres URL``, a
 throw-away schema that is dropped at the end), then times every public query of
-``actions.knowledge.queries``. Each call opens its own session, as an action would,
+``secu.knowledge.queries``. Each call opens its own session, as an action would,
 and the arguments rotate over realistic inputs. Prints a Markdown table.
 
     PYTHONPATH=. .venv/bin/python bench/bench_knowledge.py [--calls 2000] [--postgres URL]
@@ -26,11 +26,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from actions.knowledge import queries as q
-from actions.knowledge.db import make_engine, session_scope
-from actions.knowledge.loader import load_report
-from actions.knowledge.models import Base
-from actions.status import STATUSES
+from secu.knowledge import queries as q
+from secu.knowledge.db import make_engine, session_scope
+from secu.knowledge.loader import load_report
+from secu.knowledge.models import Base
+from secu.status import STATUSES
 
 ROOT = Path(__file__).resolve().parents[1]
 KNOWLEDGE = ROOT / "data" / "knowledge"

@@ -1,6 +1,6 @@
 """Alembic environment of the agenda (bookings are user data: migrated, never rebuilt).
 
-Run by ``python -m actions.agenda.setup`` (``make db``), which passes its connection;
+Run by ``python -m secu.agenda.setup`` (``make db``), which passes its connection;
 ``alembic upgrade head`` from the project root works too (DATABASE_URL or SQLite file).
 Only the ``ag_`` tables are Alembic's: the knowledge base's ``kb_`` tables are rebuilt
 by their loader.
@@ -11,9 +11,9 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from actions.agenda.models import VERSION_TABLE, AgendaBase, include_object
-from actions.knowledge.db import make_engine
-from actions.settings import get_settings
+from secu.agenda.models import VERSION_TABLE, AgendaBase, include_object
+from secu.knowledge.db import make_engine
+from secu.settings import get_settings
 
 
 def run(connection: Connection) -> None:

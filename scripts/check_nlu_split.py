@@ -11,7 +11,7 @@ import sys
 
 from rasa.shared.nlu.training_data.loading import load_data
 
-from actions.text import fold
+from secu.text import fold
 
 MIN_PER_INTENT = 10
 

@@ -90,6 +90,10 @@ def main(argv: list[str]) -> Any:
     if argv[0] == "rasa":
         from rasa.__main__ import main as rasa_main
 
+        from addons import startup
+
+        startup.install()
+
         sys.argv = argv
         return rasa_main()
     if argv[0] == "-m" and len(argv) > 1:

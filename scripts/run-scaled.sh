@@ -19,6 +19,6 @@ if [ -z "$token_given" ]; then
   echo "    ACTION_SERVER_TOKEN: a random one for this machine only; for several hosts, set the"
   echo "    same value everywhere (openssl rand -hex 32), see docs/deployment.md"
 fi
-"$VENV/bin/python" -m actions.knowledge.loader
-"$VENV/bin/python" -m actions.agenda.setup
+"$VENV/bin/python" -m secu.knowledge.loader
+"$VENV/bin/python" -m secu.agenda.setup
 exec "$(dirname "$0")/run.sh" serve

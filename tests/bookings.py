@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from actions.agenda import service
+from secu.agenda import service
 
 
 def book_first_free(

@@ -179,7 +179,7 @@ def running_assistant(
         "DATABASE_URL": f"sqlite:///{work / 'assistant.db'}",
         **(extra_env or {}),
     }
-    for module in ("actions.knowledge.loader", "actions.agenda.setup"):
+    for module in ("secu.knowledge.loader", "secu.agenda.setup"):
         subprocess.run([str(VENV_BIN / "python"), "-m", module], cwd=ROOT, env=env, check=True)
     servers = Servers(work, env, endpoints or ROOT / "endpoints.yml")
     try:

@@ -69,7 +69,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
         "LOCK_STORE_TYPE": "in_memory",
     }
     env.pop("QUIET_WARNINGS", None)
-    for module in ("actions.knowledge.loader", "actions.agenda.setup"):
+    for module in ("secu.knowledge.loader", "secu.agenda.setup"):
         subprocess.run([str(VENV_BIN / "python"), "-m", module], cwd=ROOT, env=env, check=True)
     output = work / "make-run.out"
     process = subprocess.Popen(

@@ -90,7 +90,7 @@ def said(messages: list[dict[str, Any]]) -> list[str]:
     """Which answers of data/knowledge/answers.yml (or domain responses) the user got."""
     import re
 
-    from actions.content import answers
+    from secu.content import answers
 
     keys: list[str] = []
     for message in messages:
@@ -114,10 +114,10 @@ def knowledge_db(tmp_path_factory: pytest.TempPathFactory) -> Any:
     actions through the settings (DATABASE_URL), as in production."""
     import os
 
-    from actions.agenda.setup import setup as setup_agenda
-    from actions.knowledge.db import get_engine, reset_engine
-    from actions.knowledge.loader import load
-    from actions.settings import get_settings
+    from secu.agenda.setup import setup as setup_agenda
+    from secu.knowledge.db import get_engine, reset_engine
+    from secu.knowledge.loader import load
+    from secu.settings import get_settings
 
     url = f"sqlite:///{tmp_path_factory.mktemp('kb') / 'assistant.db'}"
     previous = os.environ.get("DATABASE_URL")

@@ -21,10 +21,10 @@ from typing import Any
 
 import pytest
 
-from actions.agenda import service
-from actions.knowledge.db import session_scope
 from actions.server import token_matches
 from scripts.ports import listening_addresses
+from secu.agenda import service
+from secu.knowledge.db import session_scope
 from tests.bookings import book_first_free
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -15,14 +15,14 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from actions.agenda import service, slots
-from actions.agenda.french_time import french_date, french_datetime, short_button
-from actions.agenda.models import BookedCell, Booking
-from actions.agenda.phone import parse_phone
-from actions.agenda.references import ALPHABET, find_reference, is_reference, new_reference
-from actions.agenda.setup import AgendaError, parse_hours, read_agenda, setup
-from actions.knowledge.db import make_engine, session_scope
-from actions.knowledge.loader import load
+from secu.agenda import service, slots
+from secu.agenda.french_time import french_date, french_datetime, short_button
+from secu.agenda.models import BookedCell, Booking
+from secu.agenda.phone import parse_phone
+from secu.agenda.references import ALPHABET, find_reference, is_reference, new_reference
+from secu.agenda.setup import AgendaError, parse_hours, read_agenda, setup
+from secu.knowledge.db import make_engine, session_scope
+from secu.knowledge.loader import load
 from tests import bookings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -334,7 +334,7 @@ def test_the_migrations_build_exactly_the_models(engine: Engine) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from actions.agenda.models import AgendaBase, include_object
+    from secu.agenda.models import AgendaBase, include_object
 
     with engine.connect() as connection:
         context = MigrationContext.configure(

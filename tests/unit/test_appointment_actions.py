@@ -25,8 +25,8 @@ pytestmark = pytest.mark.usefixtures("knowledge_db")
 @pytest.fixture(autouse=True)
 def empty_agenda(knowledge_db) -> None:
     """Every test starts with no booking (the database is shared by the module)."""
-    from actions.agenda.models import BookedCell, Booking
-    from actions.knowledge.db import session_scope
+    from secu.agenda.models import BookedCell, Booking
+    from secu.knowledge.db import session_scope
 
     with session_scope() as session:
         session.query(BookedCell).delete()

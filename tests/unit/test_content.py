@@ -10,8 +10,8 @@ import pytest
 import yaml
 from conftest import make_tracker, run_action, said
 
-from actions.content import answers
 from actions.fallback import ActionAskRephrase, ActionDefaultFallback
+from secu.content import answers
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = yaml.safe_load((ROOT / "data/knowledge/sources.yml").read_text(encoding="utf-8"))

@@ -1,4 +1,4 @@
-"""Tests of actions.geography: the COG 2025 look-ups the NIR decoder and the dialogue use."""
+"""Tests of secu.geo.geography: the COG 2025 look-ups the NIR decoder and the dialogue use."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from actions import geography
-from actions.geography import Geography, get_geography, normalize_name
+from secu.geo import geography
+from secu.geo.geography import Geography, get_geography, normalize_name
 
 REPO = Path(__file__).resolve().parents[2]
 GEO_DIR = REPO / "data" / "geo"

@@ -19,8 +19,8 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from actions.knowledge.loader import KNOWLEDGE_FILES, KnowledgeError, expand_codes, read_content
-from actions.status import STATUSES
+from secu.knowledge.loader import KNOWLEDGE_FILES, KnowledgeError, expand_codes, read_content
+from secu.status import STATUSES
 
 ROOT = Path(__file__).resolve().parents[2]
 KNOWLEDGE = ROOT / "data" / "knowledge"

@@ -26,13 +26,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from actions.knowledge import db, loader, models
-from actions.knowledge import queries as q
-from actions.knowledge.db import make_engine, session_scope
-from actions.knowledge.loader import KNOWLEDGE_FILES, KnowledgeError, load, load_report
-from actions.knowledge.models import Base
-from actions.settings import get_settings
-from actions.status import STATUSES
+from secu.knowledge import db, loader, models
+from secu.knowledge import queries as q
+from secu.knowledge.db import make_engine, session_scope
+from secu.knowledge.loader import KNOWLEDGE_FILES, KnowledgeError, load, load_report
+from secu.knowledge.models import Base
+from secu.settings import get_settings
+from secu.status import STATUSES
 
 ROOT = Path(__file__).resolve().parents[2]
 KNOWLEDGE = ROOT / "data" / "knowledge"
@@ -609,7 +609,7 @@ def run_python(code: list[str], env: dict[str, str]) -> subprocess.CompletedProc
 def test_importing_the_package_connects_nowhere_and_needs_no_rasa() -> None:
     code = (
         "import sys\n"
-        "import actions.knowledge.db as db, actions.knowledge.loader, actions.knowledge.queries\n"
+        "import secu.knowledge.db as db, secu.knowledge.loader, secu.knowledge.queries\n"
         "assert db._state is None\n"
         "assert not [m for m in sys.modules if m.split('.')[0] in ('rasa', 'rasa_sdk')]\n"
     )
@@ -619,11 +619,11 @@ def test_importing_the_package_connects_nowhere_and_needs_no_rasa() -> None:
 
 def test_the_command_line_builds_then_reports_up_to_date(tmp_path: Path, small_geo: Path) -> None:
     env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "GEO_DIR": str(small_geo)}
-    first = run_python(["-m", "actions.knowledge.loader"], env)
+    first = run_python(["-m", "secu.knowledge.loader"], env)
     assert first.returncode == 0, first.stderr
     assert first.stdout.startswith("knowledge base built (sqlite:///")
     assert len(first.stdout.splitlines()) == 1
     assert "101 local bodies" in first.stdout
-    second = run_python(["-m", "actions.knowledge.loader"], env)
+    second = run_python(["-m", "secu.knowledge.loader"], env)
     assert second.returncode == 0, second.stderr
     assert second.stdout.startswith("knowledge base up to date")

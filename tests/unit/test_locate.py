@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from actions.geography import get_geography
-from actions.locate import Place, clues_in_text, locate, widen_city
+from secu.geo.geography import get_geography
+from secu.geo.locate import Place, clues_in_text, locate, widen_city
 
 
 def test_widen_city_finds_the_full_commune_name() -> None:

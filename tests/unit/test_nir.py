@@ -1,4 +1,4 @@
-"""Tests of actions.nir: compact, validate, format, mask, find_nirs, redact, decode, describe.
+"""Tests of secu.nir: compact, validate, format, mask, find_nirs, redact, decode, describe.
 
 Every number here is synthetic: a made-up body (random order numbers) whose key
 is computed by :func:`with_key` with the public formula, 97 - (body mod 97),
@@ -17,8 +17,8 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from stdnum.fr import nir as stdnum_nir
 
-from actions import nir
-from actions.geography import get_geography
+from secu import nir
+from secu.geo.geography import get_geography
 
 TODAY = date(2026, 11, 27)
 NBSP = "\u00a0"

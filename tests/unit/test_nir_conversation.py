@@ -9,8 +9,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.nir_actions import ActionAskNIR, ActionCheckNIR, ValidateNIRForm
-from actions.nir_answer import check_text
 from addons.nir_extractor import NIRExtractor
+from secu.nir_check import check_text
 
 VALID = "1 85 05 78 006 084 91"  # synthetic: Yvelines, May 1985, key computed
 WRONG_KEY = "1 85 05 78 006 084 36"

@@ -26,11 +26,11 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from actions import nir
-from actions.geography import get_geography
-from actions.log_redaction import install
-from actions.nir_answer import check_text, reply
 from addons.tracker_store import RedactingTrackerStore
+from secu import nir
+from secu.geo.geography import get_geography
+from secu.logs import install
+from secu.nir_check import check_text, reply
 from tests.leaks import flat
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -18,8 +18,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from actions.log_redaction import install, redact_record, unescape
 from addons.tracker_store import RedactingTrackerStore, redact_data
+from secu.logs import install, redact_record, unescape
 from tests.leaks import flat
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -17,10 +17,6 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import create_engine, text
 
-from actions.agenda import service
-from actions.agenda.setup import setup as setup_agenda
-from actions.knowledge.db import make_engine, session_scope
-from actions.knowledge.loader import load
 from addons.retention import (
     DAY,
     erase,
@@ -31,6 +27,10 @@ from addons.retention import (
     redis_erase,
     redis_purge,
 )
+from secu.agenda import service
+from secu.agenda.setup import setup as setup_agenda
+from secu.knowledge.db import make_engine, session_scope
+from secu.knowledge.loader import load
 from tests.bookings import book_first_free
 from tests.databases import POSTGRES, as_text, scratch_postgres
 
@@ -103,7 +103,7 @@ def test_erase_deletes_one_conversation(store) -> None:
 
 
 def test_commands_on_an_empty_database_say_so(tmp_path: Path, monkeypatch, capsys) -> None:
-    from actions.settings import get_settings
+    from secu.settings import get_settings
 
     monkeypatch.setenv("TRACKER_STORE_URL", f"sqlite:///{tmp_path / 'none.db'}")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'nothing.db'}")

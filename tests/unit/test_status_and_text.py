@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from actions.status import canonical_status
-from actions.text import fold
+from secu.status import canonical_status
+from secu.text import fold
 
 
 @pytest.mark.parametrize(

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.content import answers
-from actions.text import fold
-from actions.topics import get_situations, keyword_pattern, parse_situations
+from secu.content import answers
+from secu.dialogue.topics import get_situations, keyword_pattern, parse_situations
+from secu.text import fold
 
 KNOWLEDGE = Path(__file__).resolve().parents[2] / "data" / "knowledge"
 PROCEDURES = yaml.safe_load((KNOWLEDGE / "procedures.yml").read_text(encoding="utf-8"))[

@@ -1,7 +1,7 @@
 """Look-ups over the knowledge base, returning plain frozen dataclasses.
 
 Every function takes a :class:`~sqlalchemy.orm.Session` (see
-:func:`actions.knowledge.db.session_scope`) and returns values that stay valid after
+:func:`secu.knowledge.db.session_scope`) and returns values that stay valid after
 the session is closed: no ORM object leaves this module. ``None`` (or an empty tuple)
 means "not found".
 """
@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy import bindparam, literal_column, null, select, union_all
 from sqlalchemy.orm import Session
 
-from actions.geography import DepartmentNames, normalize_name
-from actions.knowledge import models
-from actions.knowledge.models import LOCAL
+from secu.geo.geography import DepartmentNames, normalize_name
+from secu.knowledge import models
+from secu.knowledge.models import LOCAL
 
 NATIONAL_KIND = "assurance_maladie"  # the organism behind 3646 and the compte ameli
 

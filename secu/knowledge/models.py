@@ -2,9 +2,9 @@
 
 Every table name starts with ``kb_`` so the knowledge base can share a PostgreSQL
 database with other stores. The rows are rebuilt as a whole by
-:mod:`actions.knowledge.loader`; nothing else writes to them. Ordered lists (steps,
+:mod:`secu.knowledge.loader`; nothing else writes to them. Ordered lists (steps,
 documents, links, sources, phones) are child tables with a ``position`` column, and
-every look-up of :mod:`actions.knowledge.queries` is served by a primary key or an index.
+every look-up of :mod:`secu.knowledge.queries` is served by a primary key or an index.
 """
 
 from __future__ import annotations

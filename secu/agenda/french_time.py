@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from actions.text import FRENCH_MONTHS
+from secu.text import FRENCH_MONTHS
 
 DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 MONTHS = FRENCH_MONTHS

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from actions.knowledge.queries import ContactInfo, PhoneInfo, ProcedureInfo, StatusInfo
+from secu.knowledge.queries import ContactInfo, PhoneInfo, ProcedureInfo, StatusInfo
 
 MAX_STEPS_IN_CHAT = 3
 

@@ -18,7 +18,7 @@ import threading
 import traceback
 from typing import Any
 
-from actions.nir import redact
+from secu.nir import redact
 
 _lock = threading.Lock()
 _installed = False

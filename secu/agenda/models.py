@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import declarative_base
 
-from actions.knowledge.models import KEY, NAMING_CONVENTION
+from secu.knowledge.models import KEY, NAMING_CONVENTION
 
 AgendaBase = declarative_base(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from actions.geography import Geography
-from actions.text import fold
+from secu.geo.geography import Geography
+from secu.text import fold
 
 _DEPT = re.compile(r"^(?:0?[1-9]|[1-8]\d|9[0-5]|2[ab]|97[1-6])$", re.IGNORECASE)
 _POSTAL = re.compile(r"^\d{5}$")

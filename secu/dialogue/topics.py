@@ -14,8 +14,8 @@ from pathlib import Path
 
 import yaml
 
-from actions.settings import get_settings
-from actions.text import fold
+from secu.settings import get_settings
+from secu.text import fold
 
 
 @dataclass(frozen=True)

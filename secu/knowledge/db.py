@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool, StaticPool
 
-from actions.settings import get_settings
+from secu.settings import get_settings
 
 SQLITE_BEGIN_OPTION = "sqlite_begin"
 SQLITE_BUSY_SECONDS = 30.0

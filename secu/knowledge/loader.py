@@ -7,7 +7,7 @@ change is picked up too). A hash of the source files, of the table definitions a
 returns ``False`` after reading the files and one row, without touching anything.
 Concurrent loaders are serialised (PostgreSQL advisory lock, SQLite write lock).
 
-``python -m actions.knowledge.loader`` loads the database of the settings
+``python -m secu.knowledge.loader`` loads the database of the settings
 (``DATABASE_URL``, ``KNOWLEDGE_DIR``, ``GEO_DIR``) and prints one line.
 """
 
@@ -32,17 +32,17 @@ import yaml
 from sqlalchemy import inspect, select, text
 from sqlalchemy.engine import Connection, Engine
 
-from actions.geography import (
+from secu.geo.geography import (
     CURRENT_COMMUNE_TYPES,
     Department,
     Geography,
     get_geography,
     normalize_name,
 )
-from actions.knowledge import models
-from actions.knowledge.db import SQLITE_BEGIN_OPTION, get_engine
-from actions.knowledge.models import LOCAL, Base
-from actions.settings import get_settings
+from secu.knowledge import models
+from secu.knowledge.db import SQLITE_BEGIN_OPTION, get_engine
+from secu.knowledge.models import LOCAL, Base
+from secu.settings import get_settings
 
 # Bump when the loader changes what it writes without any source file or table changing.
 LOADER_VERSION = 2

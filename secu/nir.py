@@ -39,8 +39,8 @@ from typing import ClassVar
 
 from stdnum.fr import nir as stdnum_nir
 
-from actions.geography import Commune, Department, Geography, get_geography
-from actions.text import FRENCH_MONTHS
+from secu.geo.geography import Commune, Department, Geography, get_geography
+from secu.text import FRENCH_MONTHS
 
 # Characters people, phones and copy-paste put between the groups of digits, as the finder
 # reads them once the text is normalised (see normalise): spaces and tabs, dots, hyphens,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from actions.text import fold
+from secu.text import fold
 
 STATUSES = (
     "salarie",

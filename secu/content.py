@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from actions.settings import get_settings
+from secu.settings import get_settings
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 

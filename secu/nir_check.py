@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from actions import nir
-from actions.geography import Geography
+from secu import nir
+from secu.geo.geography import Geography
 
 MAX_CHECKED = 3
 FORGOTTEN = "Je ne conserve pas votre numéro : il est strictement personnel."

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import yaml
 
-from actions.agenda.french_time import DAYS
-from actions.settings import get_settings
-from actions.text import fold
-from actions.topics import keyword_pattern
+from secu.agenda.french_time import DAYS
+from secu.dialogue.topics import keyword_pattern
+from secu.settings import get_settings
+from secu.text import fold
 
 Patterns = tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]
 

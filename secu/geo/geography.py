@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from actions.text import fold
+from secu.text import fold
 
-DEFAULT_GEO_DIR = Path(__file__).resolve().parent.parent / "data" / "geo"
+DEFAULT_GEO_DIR = Path(__file__).resolve().parents[2] / "data" / "geo"
 
 # Current communes and municipal arrondissements; the other COG types are
 # former communes (delegated or associated) kept under their old code.
@@ -288,6 +288,6 @@ class Geography:
 @lru_cache(maxsize=1)
 def get_geography() -> Geography:
     """The geography of ``GEO_DIR`` (default ``<repo>/data/geo``), loaded once per process."""
-    from actions.settings import get_settings
+    from secu.settings import get_settings
 
     return Geography.load(get_settings().geo_dir)

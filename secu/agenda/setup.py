@@ -1,6 +1,6 @@
 """Brings the agenda's tables up to date (Alembic) and fills them from data/agenda.
 
-``python -m actions.agenda.setup`` (run by ``make db`` after the knowledge base):
+``python -m secu.agenda.setup`` (run by ``make db`` after the knowledge base):
 migrates the schema to the latest revision, then inserts or updates the agencies,
 their opening hours and the reasons. Bookings are never touched.
 """
@@ -21,11 +21,11 @@ from sqlalchemy import delete
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from actions.agenda.models import Agency, OpeningHours, Reason
-from actions.geography import Geography, get_geography
-from actions.knowledge import queries
-from actions.knowledge.db import SQLITE_BEGIN_OPTION, get_engine
-from actions.settings import PROJECT_ROOT, get_settings
+from secu.agenda.models import Agency, OpeningHours, Reason
+from secu.geo.geography import Geography, get_geography
+from secu.knowledge import queries
+from secu.knowledge.db import SQLITE_BEGIN_OPTION, get_engine
+from secu.settings import PROJECT_ROOT, get_settings
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 DEFAULT_TIMEZONE = "Europe/Paris"

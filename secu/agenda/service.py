@@ -18,8 +18,8 @@ from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from actions.agenda import slots
-from actions.agenda.models import (
+from secu.agenda import slots
+from secu.agenda.models import (
     BOOKED,
     CANCELLED,
     Agency,
@@ -28,8 +28,8 @@ from actions.agenda.models import (
     OpeningHours,
     Reason,
 )
-from actions.agenda.phone import phone_from_e164
-from actions.agenda.references import new_reference
+from secu.agenda.phone import phone_from_e164
+from secu.agenda.references import new_reference
 
 # Departments with public holidays of their own (holidays' subdivisions of France).
 HOLIDAY_SUBDIVISIONS = {

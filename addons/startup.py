@@ -1,0 +1,16 @@
+"""What the Rasa server process needs installed before it serves anyone.
+
+``install()`` is called explicitly: by scripts/launch.py before Rasa's command line runs,
+and by the tracker store and the REST channel when Rasa builds them (so that a Rasa
+started any other way gets it too). It is idempotent.
+"""
+
+from __future__ import annotations
+
+from addons import action_validation
+from secu import logs
+
+
+def install() -> None:
+    logs.install()  # NIRs masked in every log record of the process
+    action_validation.install()  # action answers checked with a validator built once

@@ -1,0 +1,1 @@
+"""Places: INSEE geographic codes and locating the user from what they type."""
