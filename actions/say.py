@@ -1,21 +1,55 @@
-"""Sends an answer of data/knowledge/answers.yml to the user (the Rasa side of content.py)."""
+"""Fixed answers that rules and stories name: ``action_say_<key>`` sends the answer
+``<key>`` of data/knowledge/answers/ (where every text of the assistant lives)."""
 
 from __future__ import annotations
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from secu.content import answer
+from actions.adapter import TurnAction, apply
+from secu.dialogue.turn import Reply, Turn
+
+# The answers rules and stories use as they are (domain.yml lists their actions).
+FIXED_ANSWERS = (
+    "help",
+    "goodbye",
+    "thank",
+    "anything_else",
+    "what_else",
+    "bot_challenge",
+    "out_of_scope",
+    "human_handoff",
+    "contact_from_abroad_general",
+    "ambiguous_number",
+    "nir_info",
+    "nir_cancelled",
+    "appointment_stopped",
+    "appointment_free",
+    "nothing_to_stop",
+)
 
 
-def say(
-    dispatcher: CollectingDispatcher,
-    key: str,
-    *,
-    buttons: list[dict[str, str]] | None = None,
-    **values: str,
-) -> None:
-    chosen = answer(key)
-    dispatcher.utter_message(
-        text=chosen.render(**values),
-        buttons=buttons if buttons is not None else [dict(b) for b in chosen.buttons],
-    )
+class SayAction(TurnAction):
+    """Sends one fixed answer."""
+
+    key = ""
+
+    def name(self) -> str:
+        return f"action_say_{self.key}"
+
+    async def decide(self, turn: Turn) -> Reply:
+        return Reply.say(self.key)
+
+
+# One action class per fixed answer (rasa_sdk registers every Action subclass).
+SAY_ACTIONS = [
+    type(f"Say_{key}", (SayAction,), {"key": key, "__doc__": f"Sends the answer {key!r}."})
+    for key in FIXED_ANSWERS
+]
+
+
+def say(dispatcher: CollectingDispatcher, key: str, *, buttons=None, **values: str) -> None:  # type: ignore[no-untyped-def]
+    """Sends an answer (for the actions not yet written as Turn → Reply)."""
+    from secu.content import Button
+
+    chosen = None if buttons is None else tuple(Button(b["title"], b["payload"]) for b in buttons)
+    apply(Reply.say(key, chosen, **values), dispatcher)

@@ -165,8 +165,7 @@ class ActionLookupProcedure(Action):
         if follow_up and intent in ("affirm", "deny"):
             reply = topic.reply(intent) if tracker.get_slot("topic_question") else None
             if reply is None:
-                response = "utter_what_else" if intent == "affirm" else "utter_anything_else"
-                dispatcher.utter_message(response=response)
+                say(dispatcher, "what_else" if intent == "affirm" else "anything_else")
                 return [SlotSet("topic_question", False)]
             if reply.answer:
                 say(dispatcher, reply.answer)
@@ -318,5 +317,5 @@ class ActionSituation(Action):
             country = latest_entity(tracker, "country") or ""
             say(dispatcher, "ask_country_context", country=country)
             return []
-        dispatcher.utter_message(response="utter_what_else")
+        say(dispatcher, "what_else")
         return []

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
@@ -32,3 +38,72 @@ def fold(text: str) -> str:
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     bare = bare.replace("œ", "oe").replace("æ", "ae")
     return _NON_ALNUM.sub(" ", bare).strip()
+
+
+class ContentError(ValueError):
+    """A content file cannot be read; the message names the file."""
+
+
+# The C loader when PyYAML has it (same results, faster).
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    """A YAML content file whose top level is a mapping (the one way content is read)."""
+    try:
+        with path.open(encoding="utf-8") as handle:
+            data = yaml.load(handle, Loader=_YAML_LOADER) or {}
+    except yaml.YAMLError as error:
+        raise ContentError(f"{path.name}: not valid YAML ({error})") from error
+    if not isinstance(data, dict):
+        raise ContentError(f"{path.name}: a mapping is expected at the top level")
+    return data
+
+
+def keyword_pattern(keyword: str) -> re.Pattern[str]:
+    """A folded keyword as a whole-word pattern; ``*`` at a word's end allows any ending.
+
+    >>> bool(keyword_pattern("détach*").search(fold("je suis détachée")))
+    True
+    """
+    words = fold(keyword.replace("*", " STAR ")).split()
+    parts: list[str] = []
+    for word in words:
+        if word == "star" and parts:
+            parts[-1] += r"\w*"
+        else:
+            parts.append(re.escape(word))
+    return re.compile(r"\b" + r"\s+".join(parts) + r"\b")
+
+
+@dataclass(frozen=True)
+class Keywords:
+    """Keys told by keywords: the one keyword matcher (situations, booking words…).
+
+    >>> words = Keywords.parse({"phone": ["telephone", "rappel*"], "agency": ["accueil"]})
+    >>> words.first("qu'on me rappelle svp")
+    'phone'
+    """
+
+    entries: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]
+
+    @classmethod
+    def parse(cls, raw: Mapping[str, Any] | None) -> Keywords:
+        return cls(
+            tuple(
+                (str(key), tuple(keyword_pattern(str(k)) for k in keywords or ()))
+                for key, keywords in (raw or {}).items()
+            )
+        )
+
+    def first(self, text: str) -> str | None:
+        """The first key one of whose keywords is in ``text`` (any case, any accents)."""
+        folded = fold(text)
+        for key, patterns in self.entries:
+            if any(p.search(folded) for p in patterns):
+                return key
+        return None
+
+    def tells(self, key: str, text: str) -> bool:
+        folded = fold(text)
+        return any(p.search(folded) for k, patterns in self.entries if k == key for p in patterns)

@@ -8,9 +8,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from conftest import action_event, make_tracker, render, run_action, user_event
 
-from actions.fallback import ActionAskAffirmation, best_guesses, intent_labels
-from actions.greeting import ActionGreet, greeting_for
-from actions.situation import previous_action
+from actions.adapter import previous_action
+from actions.fallback import ActionAskAffirmation
+from actions.greeting import ActionGreet
+from secu.content import intent_labels
+from secu.dialogue.fallback import best_guesses
+from secu.dialogue.smalltalk import greeting_for
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -70,7 +73,7 @@ def test_every_intent_of_the_domain_can_be_offered_or_is_excluded(domain) -> Non
     labels = intent_labels()
     offered = set(domain["intents"]) - {"affirm", "deny", "out_of_scope"}
     assert offered <= set(labels), offered - set(labels)
-    assert best_guesses([{"name": "deny", "confidence": 0.9}], labels) == []
+    assert best_guesses((("deny", 0.9),), labels) == []
 
 
 def test_previous_action_is_the_bot_turn_the_user_answers() -> None:

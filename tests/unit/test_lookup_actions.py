@@ -180,10 +180,7 @@ def test_a_no_when_no_question_is_waiting_is_not_taken_as_an_answer(domain) -> N
         history=after("lost_number"),
     )
     messages, _ = run_action(ActionLookupProcedure(), tracker, domain)
-    assert (
-        messages == [{"response": "utter_anything_else"}]
-        or messages[0].get("response") == "utter_anything_else"
-    )
+    assert said(messages) == ["anything_else"]
 
 
 @pytest.mark.parametrize(

@@ -64,7 +64,7 @@ def test_questions_replies_and_buttons_lead_somewhere() -> None:
         buttons = list(topic.buttons)
         if topic.question:
             assert topic.question in known
-            buttons += known[topic.question].buttons
+            buttons += [b.as_dict() for b in known[topic.question].buttons]
             assert known[topic.question].buttons, "a question offers its answers as buttons"
         for reply in (topic.affirm, topic.deny):
             if reply is None:

@@ -1,0 +1,79 @@
+"""The translation between Rasa and the domain: a tracker becomes a ``Turn`` (read once),
+a ``Reply`` becomes messages and events. Every action of this package goes through it."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet, UserUtteranceReverted
+from rasa_sdk.executor import CollectingDispatcher
+
+from secu.content import answer
+from secu.dialogue.turn import Entity, Reply, Turn
+
+
+def previous_action(tracker: Tracker) -> str | None:
+    """The last bot action before the latest user message (what the user is answering)."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                return None
+            seen_user = True
+        elif seen_user and event.get("event") == "action":
+            name = event.get("name")
+            if name not in ("action_listen", None):
+                return name
+    return None
+
+
+def read_turn(tracker: Tracker) -> Turn:
+    message = tracker.latest_message or {}
+    text = message.get("text")
+    entities = tuple(
+        Entity(str(e.get("entity")), e.get("value"), e.get("start"), e.get("end"))
+        for e in message.get("entities") or []
+        if e.get("entity")
+    )
+    ranking = tuple(
+        (str(r.get("name")), float(r.get("confidence") or 0.0))
+        for r in message.get("intent_ranking") or []
+        if r.get("name")
+    )
+    return Turn(
+        text=text if isinstance(text, str) else "",
+        intent=(message.get("intent") or {}).get("name"),
+        entities=entities,
+        slots=dict(tracker.slots),
+        sender=tracker.sender_id,
+        intent_ranking=ranking,
+        previous_action=previous_action(tracker),
+    )
+
+
+def apply(reply: Reply, dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
+    """Sends the reply's answers and returns its events."""
+    for message in reply.messages:
+        chosen = answer(message.key)
+        buttons = message.buttons if message.buttons is not None else chosen.buttons
+        dispatcher.utter_message(
+            text=chosen.render(**message.values), buttons=[b.as_dict() for b in buttons]
+        )
+    events: list[dict[str, Any]] = [SlotSet(name, value) for name, value in reply.slots.items()]
+    if reply.forget_message:
+        events.append(UserUtteranceReverted())
+    return events
+
+
+class TurnAction(Action, ABC):
+    """An action that reads the Turn, asks the domain for a Reply, and applies it."""
+
+    @abstractmethod
+    async def decide(self, turn: Turn) -> Reply: ...
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        return apply(await self.decide(read_turn(tracker)), dispatcher)
