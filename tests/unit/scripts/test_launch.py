@@ -17,7 +17,7 @@ import pytest
 
 from scripts import launch, ports
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_a_taken_port_is_named_with_its_process(capsys: pytest.CaptureFixture[str]) -> None:

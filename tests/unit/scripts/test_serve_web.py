@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 RASA_URL = "http://localhost:5999"
 SECURITY_HEADERS = ("Content-Security-Policy", "X-Frame-Options", "Referrer-Policy")
 

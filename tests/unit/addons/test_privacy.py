@@ -22,7 +22,7 @@ from addons.tracker_store import RedactingTrackerStore, redact_data
 from secu.logs import install, redact_record, unescape
 from tests.leaks import flat
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 TYPED = ["1 85 05 78 006 084 45", "2.93.03.2A.115.123", "1-99-12-99-350-012-41", "185057800608445"]
 
 

@@ -25,7 +25,7 @@ from secu.knowledge.db import make_engine, session_scope
 from secu.knowledge.loader import load
 from tests import bookings
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 AGENDA_FILE = ROOT / "data" / "agenda" / "agenda.yml"
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
 # Friday 27 November 2026, 10:00 in Paris.

@@ -6,7 +6,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import action_event, make_tracker, render, run_action, user_event
 
 from actions.adapter import previous_action
 from actions.fallback import ActionAskAffirmation
@@ -14,6 +13,7 @@ from actions.greeting import ActionGreet
 from secu.content import intent_labels
 from secu.dialogue.fallback import best_guesses
 from secu.dialogue.smalltalk import greeting_for
+from tests.adapters import action_event, make_tracker, run_action, user_event
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -36,7 +36,7 @@ def test_greeting_follows_the_time_of_day(hour: int, expected: str) -> None:
 def test_greet_says_it_is_unofficial_and_offers_topics(domain) -> None:
     messages, _ = run_action(ActionGreet(), make_tracker("salut", "greet"), domain)
     assert len(messages) == 1
-    text = render(messages[0], domain)
+    text = messages[0]["text"]
     assert text.startswith(("Bonjour", "Bonsoir"))
     assert "non officiel" in text
     buttons = messages[0]["buttons"]

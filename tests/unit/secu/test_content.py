@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import make_tracker, run_action, said
 
 from actions.fallback import ActionAskRephrase, ActionDefaultFallback
 from secu.content import answers
+from tests.adapters import make_tracker, run_action, said
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SOURCES = yaml.safe_load((ROOT / "data/knowledge/sources.yml").read_text(encoding="utf-8"))
 URL = re.compile(r"https?://[^\s)]+")
 

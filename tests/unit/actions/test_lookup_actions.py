@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from conftest import action_event, make_tracker, run_action, said, user_event
 
 from actions.situation import (
     ActionLookupContact,
@@ -13,6 +12,7 @@ from actions.situation import (
     ActionProcedureDocuments,
     ActionSituation,
 )
+from tests.adapters import action_event, make_tracker, run_action, said, user_event
 
 pytestmark = pytest.mark.usefixtures("knowledge_db")
 

@@ -34,7 +34,7 @@ from secu.knowledge.loader import load
 from tests.bookings import book_first_free
 from tests.databases import POSTGRES, as_text, scratch_postgres
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

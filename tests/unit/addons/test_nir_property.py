@@ -33,7 +33,7 @@ from secu.logs import install
 from secu.nir_check import check_text, reply
 from tests.leaks import flat
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 PROPERTY = settings(
     max_examples=200,
     deadline=None,

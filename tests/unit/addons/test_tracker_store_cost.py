@@ -14,7 +14,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 import addons.tracker_store as tracker_store
 from addons.tracker_store import RedactingTrackerStore
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 NIR = "1 85 05 78 006 084 45"
 
 

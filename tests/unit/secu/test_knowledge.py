@@ -22,7 +22,7 @@ import yaml
 from secu.knowledge.loader import KNOWLEDGE_FILES, KnowledgeError, expand_codes, read_content
 from secu.status import STATUSES
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 KNOWLEDGE = ROOT / "data" / "knowledge"
 GEO = ROOT / "data" / "geo"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from conftest import make_tracker, run_action, said
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.appointment import (
@@ -18,6 +17,7 @@ from actions.appointment import (
     ActionStartAppointment,
     ValidateAppointmentForm,
 )
+from tests.adapters import make_tracker, run_action, said
 
 pytestmark = pytest.mark.usefixtures("knowledge_db")
 

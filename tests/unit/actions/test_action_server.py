@@ -27,7 +27,7 @@ from secu.agenda import service
 from secu.knowledge.db import session_scope
 from tests.bookings import book_first_free
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 TOKEN = secrets.token_hex(16)
 SECRET_TEXT = "mon numero 1 85 05 78 006 084 45 et mon adresse 3 rue des Lilas"
 

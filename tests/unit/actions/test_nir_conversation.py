@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
-from conftest import make_tracker, run_action, said
 from rasa.shared.nlu.training_data.message import Message
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.nir_actions import ActionAskNIR, ActionCheckNIR, ValidateNIRForm
 from addons.nir_extractor import NIRExtractor
 from secu.nir_check import check_text
+from tests.adapters import make_tracker, run_action, said
 
 VALID = "1 85 05 78 006 084 91"  # synthetic: Yvelines, May 1985, key computed
 WRONG_KEY = "1 85 05 78 006 084 36"

@@ -34,7 +34,7 @@ from secu.knowledge.models import Base
 from secu.settings import get_settings
 from secu.status import STATUSES
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 KNOWLEDGE = ROOT / "data" / "knowledge"
 GEO = ROOT / "data" / "geo"
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")

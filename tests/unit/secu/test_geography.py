@@ -10,7 +10,7 @@ import pytest
 from secu.geo import geography
 from secu.geo.geography import Geography, get_geography, normalize_name
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 GEO_DIR = REPO / "data" / "geo"
 
 

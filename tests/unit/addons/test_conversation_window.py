@@ -29,7 +29,7 @@ from addons.conversation_window import KEEP_TURNS, cut_point, windowed
 from addons.tracker_store import RedactingTrackerStore
 from tests.databases import POSTGRES, as_text, scratch_postgres, stored_events
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from secu.content import answers
 from secu.dialogue.topics import get_situations, keyword_pattern, parse_situations
 from secu.text import fold
 
-KNOWLEDGE = Path(__file__).resolve().parents[2] / "data" / "knowledge"
+KNOWLEDGE = Path(__file__).resolve().parents[3] / "data" / "knowledge"
 PROCEDURES = yaml.safe_load((KNOWLEDGE / "procedures.yml").read_text(encoding="utf-8"))[
     "procedures"
 ]

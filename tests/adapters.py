@@ -1,0 +1,83 @@
+"""Running the action server's actions without a server: a tracker as Rasa would send it,
+the messages and events an action gives back, and which answers the user got."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from secu.content import answers
+
+
+def user_event(text: str, intent: str, entities: list[dict[str, Any]] | None = None) -> dict:
+    return {
+        "event": "user",
+        "text": text,
+        "parse_data": {
+            "intent": {"name": intent, "confidence": 0.99},
+            "entities": entities or [],
+        },
+    }
+
+
+def action_event(name: str) -> dict:
+    return {"event": "action", "name": name}
+
+
+def make_tracker(
+    text: str,
+    intent: str,
+    entities: list[dict[str, Any]] | None = None,
+    slots: dict[str, Any] | None = None,
+    history: list[dict] | None = None,
+    intent_ranking: list[dict[str, Any]] | None = None,
+    sender_id: str = "test",
+) -> Tracker:
+    latest = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.99},
+        "entities": entities or [],
+        "intent_ranking": intent_ranking or [],
+    }
+    events = [*(history or []), user_event(text, intent, entities)]
+    return Tracker(
+        sender_id=sender_id,
+        slots=slots or {},
+        latest_message=latest,
+        events=events,
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+
+
+def run_action(
+    action: Action, tracker: Tracker, domain: dict[str, Any]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Runs the action; returns (messages the user would get, events)."""
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, domain))
+    return dispatcher.messages, events
+
+
+def said(messages: list[dict[str, Any]]) -> list[str]:
+    """Which answers of data/knowledge/answers/ the user got (by their text)."""
+    keys: list[str] = []
+    for message in messages:
+        if message.get("response"):
+            keys.append(message["response"])
+            continue
+        for key, candidate in answers().items():
+            pattern = re.escape(candidate.text)
+            pattern = re.sub(r"\\\{\w+\\\}", ".+", pattern)
+            if re.fullmatch(pattern, message.get("text") or "", flags=re.DOTALL):
+                keys.append(key)
+                break
+        else:
+            keys.append("?")
+    return keys
