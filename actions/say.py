@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-from rasa_sdk.executor import CollectingDispatcher
-
-from actions.adapter import TurnAction, apply
+from actions.adapter import TurnAction
 from secu.dialogue.turn import Reply, Turn
 
 # The answers rules and stories use as they are (domain.yml lists their actions).
@@ -45,11 +43,3 @@ SAY_ACTIONS = [
     type(f"Say_{key}", (SayAction,), {"key": key, "__doc__": f"Sends the answer {key!r}."})
     for key in FIXED_ANSWERS
 ]
-
-
-def say(dispatcher: CollectingDispatcher, key: str, *, buttons=None, **values: str) -> None:  # type: ignore[no-untyped-def]
-    """Sends an answer (for the actions not yet written as Turn → Reply)."""
-    from secu.content import Button
-
-    chosen = None if buttons is None else tuple(Button(b["title"], b["payload"]) for b in buttons)
-    apply(Reply.say(key, chosen, **values), dispatcher)

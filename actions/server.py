@@ -68,6 +68,44 @@ def action_call(request: Request) -> dict[str, Any] | None:
     return body if isinstance(body, dict) else None
 
 
+async def run_call(executor: ActionExecutor, request: Request) -> HTTPResponse:
+    """Runs the action a (trusted) request asks for; errors never echo the request."""
+    call = action_call(request)
+    if call is None:
+        return response.json({"error": "the body is not an action call"}, status=400)
+    utils.check_version_compatibility(call.get("version"))
+    try:
+        result = await executor.run(call)
+    except ActionExecutionRejection as rejection:
+        logger.debug("action %s rejected its execution", rejection.action_name)
+        body = {"error": rejection.message, "action_name": rejection.action_name}
+        return response.json(body, status=400)
+    except ActionNotFoundException as missing:
+        logger.error("no action named %r", missing.action_name)
+        body = {"error": "no such action", "action_name": missing.action_name}
+        return response.json(body, status=404)
+    return response.json(result)
+
+
+def refusal(request: Request, token: str) -> HTTPResponse | None:
+    """A 401 for a request without the shared secret (the health check needs none)."""
+    if request.path == "/health" or token_matches(request.headers.get("Authorization"), token):
+        return None
+    logger.warning("refused a %s %s without the shared secret", request.method, request.path)
+    return response.json(UNAUTHORIZED, status=401)
+
+
+async def http_error(request: Request, error: SanicException) -> HTTPResponse:
+    status = getattr(error, "status_code", 500) or 500
+    return response.json({"error": str(error.args[0]) if error.args else ""}, status=status)
+
+
+async def failure(request: Request, error: Exception) -> HTTPResponse:
+    # The traceback goes to the log (NIR-redacted); the request body goes nowhere.
+    logger.error("an action failed on %s %s", request.method, request.path, exc_info=error)
+    return response.json(INTERNAL_ERROR, status=500)
+
+
 def create_app(token: str, package: str = "actions") -> Sanic:
     """The Sanic app that serves the actions of ``package`` to callers holding ``token``."""
     if not token:
@@ -76,54 +114,24 @@ def create_app(token: str, package: str = "actions") -> Sanic:
     executor = ActionExecutor()
     executor.register_package(package)
 
+    @app.on_request
+    async def check_token(request: Request) -> HTTPResponse | None:
+        return refusal(request, token)
+
     @app.get("/health")
     async def health(_: Request) -> HTTPResponse:
         return response.json({"status": "ok"})
 
-    @app.on_request
-    async def check_token(request: Request) -> HTTPResponse | None:
-        if request.path == "/health":
-            return None
-        if not token_matches(request.headers.get("Authorization"), token):
-            logger.warning(
-                "refused a %s %s without the shared secret", request.method, request.path
-            )
-            return response.json(UNAUTHORIZED, status=401)
-        return None
-
     @app.post("/webhook")
     async def webhook(request: Request) -> HTTPResponse:
-        call = action_call(request)
-        if call is None:
-            return response.json({"error": "the body is not an action call"}, status=400)
-        utils.check_version_compatibility(call.get("version"))
-        try:
-            result = await executor.run(call)
-        except ActionExecutionRejection as rejection:
-            logger.debug("action %s rejected its execution", rejection.action_name)
-            body = {"error": rejection.message, "action_name": rejection.action_name}
-            return response.json(body, status=400)
-        except ActionNotFoundException as missing:
-            logger.error("no action named %r", missing.action_name)
-            body = {"error": "no such action", "action_name": missing.action_name}
-            return response.json(body, status=404)
-        return response.json(result)
+        return await run_call(executor, request)
 
     @app.get("/actions")
     async def actions(_: Request) -> HTTPResponse:
         return response.json([{"name": name} for name in executor.actions])
 
-    @app.exception(SanicException)
-    async def http_error(request: Request, error: SanicException) -> HTTPResponse:
-        status = getattr(error, "status_code", 500) or 500
-        return response.json({"error": str(error.args[0]) if error.args else ""}, status=status)
-
-    @app.exception(Exception)
-    async def failure(request: Request, error: Exception) -> HTTPResponse:
-        # The traceback goes to the log (NIR-redacted); the request body goes nowhere.
-        logger.error("an action failed on %s %s", request.method, request.path, exc_info=error)
-        return response.json(INTERNAL_ERROR, status=500)
-
+    app.error_handler.add(SanicException, http_error)
+    app.error_handler.add(Exception, failure)
     return app
 
 

@@ -29,6 +29,10 @@ from rasa.utils.tensorflow.models import RasaModel
 
 logger = logging.getLogger(__name__)
 
+LOADED_FAST: list[str] = []
+"""The models of this process that loaded without training (a fallback to Rasa's way is
+logged as a warning and not listed: tests check the fast path was really taken)."""
+
 
 def load_without_training(
     cls: Any,
@@ -46,6 +50,8 @@ def load_without_training(
         try:
             status.assert_existing_objects_matched()
             status.expect_partial()  # the optimiser's state is in the file, not needed to predict
+            LOADED_FAST.append(cls.__name__)
+            logger.info("%s loaded without training", cls.__name__)
             return model
         except AssertionError as error:
             logger.warning("fast loading of %s did not match (%s): Rasa's way", cls, error)

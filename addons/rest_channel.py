@@ -14,7 +14,10 @@ Same URL and protocol as Rasa's ``rest`` channel (``POST /webhooks/rest/webhook`
   ``metadata`` is dropped (the assistant uses none: nothing unchecked is stored);
 - when the turn produced no answer at all (the action server is down or failed) or took
   longer than ``REPLY_TIMEOUT_SECONDS`` (9 s), the user gets a short French message telling
-  them to try again or to call the 3646, instead of silence.
+  them to try again or to call the 3646, instead of silence; that answer carries the header
+  ``X-Assistant-Degraded`` so that tests and benchmarks count it as the failure it is.
+
+Every text is an answer of data/knowledge/answers/channel.yml.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from sanic.response import HTTPResponse
 
 from addons import startup
 from addons.tracker_store import TrackerStoreUnavailable
+from secu.content import render
 from secu.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -42,24 +46,24 @@ logger = logging.getLogger(__name__)
 MAX_MESSAGE_CHARS = 2000
 MAX_BODY_BYTES = 64 * 1024
 SENDER_RE = re.compile(r"[A-Za-z0-9._:-]{16,128}")
-TECHNICAL_PROBLEM = (
-    "Désolé, un souci technique m'empêche de répondre pour le moment. Réessayez dans "
-    "quelques instants, ou appelez le 3646 (service gratuit + prix de l'appel)."
-)
-EMPTY_MESSAGE = "Je vous écoute : quelle est votre question ?"
-BAD_REQUEST = (
-    "Requête invalide : envoyez un objet JSON avec « sender » (identifiant de la "
-    "conversation) et « message » (le texte de l'utilisateur)."
-)
-BAD_SENDER = (
-    "Identifiant de conversation invalide : « sender » doit être une chaîne de 16 à 128 "
-    "caractères (lettres, chiffres, - _ . :), tirée au hasard, par exemple un UUID. "
-    "Il est la seule clé de la conversation : ne le partagez pas."
-)
-TOO_LARGE = (
-    f"Requête trop volumineuse : le corps d'une requête ne peut dépasser {MAX_BODY_BYTES // 1024} "
-    f"Ko, et un message {MAX_MESSAGE_CHARS} caractères."
-)
+DEGRADED_HEADER = "X-Assistant-Degraded"
+"""Set on an answer that is the French apology instead of the assistant's reply (why:
+``timeout``, ``no-answer``, ``store``, ``error``): tests and benchmarks count it as a
+failure, and the log has one line ``degraded answer: <why>`` for each."""
+
+
+def apology(sender: str, why: str) -> HTTPResponse:
+    """The French "technical problem" answer, marked as degraded."""
+    logger.error("degraded answer: %s", why)
+    return response.json(
+        [{"recipient_id": sender, "text": render("channel_technical_problem")}],
+        headers={DEGRADED_HEADER: why},
+    )
+
+
+def refusal(key: str, status: int = 400) -> HTTPResponse:
+    values = {"kilobytes": MAX_BODY_BYTES // 1024, "characters": MAX_MESSAGE_CHARS}
+    return response.json({"error": render(key, **values)}, status=status)
 
 
 def clean_message(text: str) -> str:
@@ -77,8 +81,12 @@ def is_valid_sender(sender: object) -> bool:
     return isinstance(sender, str) and SENDER_RE.fullmatch(sender) is not None
 
 
+BAD_REQUEST = "channel_bad_request"
+BAD_SENDER = "channel_bad_sender"
+
+
 def parse_body(request: Request) -> tuple[str, str] | str:
-    """(sender, message) of a valid request body, else the French error to answer."""
+    """(sender, message) of a valid request body, else the key of the French error."""
     try:
         body = request.json
     except Exception:  # sanic raises on malformed JSON
@@ -99,9 +107,35 @@ def cap_request_size(app: Sanic) -> None:
     app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES
 
     async def too_large(request: Request, error: Exception) -> HTTPResponse:
-        return response.json({"error": TOO_LARGE}, status=413)
+        return refusal("channel_too_large", 413)
 
     app.error_handler.add(PayloadTooLarge, too_large)
+
+
+async def answer(
+    on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    sender: str,
+    text: str,
+    channel: str,
+    timeout: float,
+) -> HTTPResponse:
+    """The assistant's reply to one message, or the French apology when it cannot give one."""
+    collector = CollectingOutputChannel()
+    message = UserMessage(text, collector, sender, input_channel=channel)
+    try:
+        await asyncio.wait_for(on_new_message(message), timeout)
+    except TrackerStoreUnavailable:
+        return apology(sender, "store")
+    except asyncio.TimeoutError:
+        logger.error("no answer within %.0f s for a message", timeout)
+        return apology(sender, "timeout")
+    except Exception:
+        logger.exception("the message could not be handled")
+        return apology(sender, "error")
+    if not collector.messages:
+        logger.error("a message got no answer (is the action server up?)")
+        return apology(sender, "no-answer")
+    return response.json(collector.messages)
 
 
 class FrenchRestInput(RestInput):
@@ -130,26 +164,12 @@ class FrenchRestInput(RestInput):
         async def receive(request: Request) -> HTTPResponse:
             parsed = parse_body(request)
             if isinstance(parsed, str):
-                return response.json({"error": parsed}, status=400)
+                return refusal(parsed)
             sender, text = parsed
             if not text:
-                return response.json([{"recipient_id": sender, "text": EMPTY_MESSAGE}])
-            collector = CollectingOutputChannel()
-            message = UserMessage(text, collector, sender, input_channel=self.name())
-            try:
-                await asyncio.wait_for(on_new_message(message), timeout)
-            except TrackerStoreUnavailable:
-                logger.error("the conversation store is unreachable: the user was told")
-                return response.json([{"recipient_id": sender, "text": TECHNICAL_PROBLEM}])
-            except asyncio.TimeoutError:
-                logger.error("no answer within %.0f s for a message", timeout)
-                return response.json([{"recipient_id": sender, "text": TECHNICAL_PROBLEM}])
-            except Exception:
-                logger.exception("the message could not be handled")
-                return response.json([{"recipient_id": sender, "text": TECHNICAL_PROBLEM}])
-            if not collector.messages:
-                logger.error("a message got no answer (is the action server up?)")
-                return response.json([{"recipient_id": sender, "text": TECHNICAL_PROBLEM}])
-            return response.json(collector.messages)
+                return response.json(
+                    [{"recipient_id": sender, "text": render("channel_empty_message")}]
+                )
+            return await answer(on_new_message, sender, text, self.name(), timeout)
 
         return webhook

@@ -36,6 +36,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+DEGRADED_HEADER = "X-Assistant-Degraded"  # addons/rest_channel.py: an apology, not a reply
 BIN = ROOT / ".venv" / "bin"
 CONVERSATION = [
     "bonjour",
@@ -81,7 +82,9 @@ def send(url: str, sender: str, message: str, timeout: float = 60) -> tuple[floa
     started = time.perf_counter()
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            ok = bool(json.loads(response.read()))
+            # The French apology (timeout, action server down…) is a failed turn.
+            degraded = response.headers.get(DEGRADED_HEADER)
+            ok = bool(json.loads(response.read())) and not degraded
     except (urllib.error.URLError, OSError, ValueError):
         ok = False
     return (time.perf_counter() - started) * 1000, ok

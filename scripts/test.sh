@@ -19,8 +19,8 @@ step "Training data and domain are consistent (rasa data validate)"
 if grep -E "UserWarning|MissingDependencyException" "$RESULTS/validate.log"; then exit 1; fi
 grep -E "No story structure conflicts" "$RESULTS/validate.log"
 
-step "Unit and action tests (pytest)"
-"$VENV/bin/pytest" tests/unit -q -p no:cacheprovider
+step "Unit and action tests, and the doctests of the domain package (pytest)"
+"$VENV/bin/pytest" tests/unit secu --doctest-modules -q -p no:cacheprovider
 
 step "The held-out NLU set shares no example with the training data"
 "$VENV/bin/python" scripts/check_nlu_split.py data/nlu tests/nlu 2>/dev/null

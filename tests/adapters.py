@@ -4,6 +4,7 @@ the messages and events an action gives back, and which answers the user got."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 from typing import Any
 
@@ -66,18 +67,23 @@ def run_action(
 
 
 def said(messages: list[dict[str, Any]]) -> list[str]:
-    """Which answers of data/knowledge/answers/ the user got (by their text)."""
+    """Which answers of data/knowledge/answers/ the user got, by their text: of the answers
+    whose template matches a message, the most specific one (the most fixed text)."""
     keys: list[str] = []
     for message in messages:
         if message.get("response"):
             keys.append(message["response"])
             continue
-        for key, candidate in answers().items():
-            pattern = re.escape(candidate.text)
-            pattern = re.sub(r"\\\{\w+\\\}", ".+", pattern)
-            if re.fullmatch(pattern, message.get("text") or "", flags=re.DOTALL):
-                keys.append(key)
-                break
-        else:
-            keys.append("?")
+        text = message.get("text") or ""
+        matching = [
+            (len(re.sub(r"\{\w+\}", "", candidate.text)), -order, key)
+            for order, (key, candidate) in enumerate(answers().items())
+            if _template(candidate.text).fullmatch(text)
+        ]  # the most fixed text; of equal ones, the first in the answer files
+        keys.append(max(matching)[2] if matching else "?")
     return keys
+
+
+@functools.cache
+def _template(text: str) -> re.Pattern[str]:
+    return re.compile(re.sub(r"\\\{\w+\\\}", ".+", re.escape(text)), flags=re.DOTALL)

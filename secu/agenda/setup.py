@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import delete
@@ -26,6 +25,7 @@ from secu.geo.geography import Geography, get_geography
 from secu.knowledge import queries
 from secu.knowledge.db import SQLITE_BEGIN_OPTION, get_engine
 from secu.settings import PROJECT_ROOT, get_settings
+from secu.text import ContentError, read_yaml
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 DEFAULT_TIMEZONE = "Europe/Paris"
@@ -45,7 +45,10 @@ class AgendaData:
 
 
 def read_agenda(path: Path) -> AgendaData:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    try:
+        raw = read_yaml(path)
+    except ContentError as error:
+        raise AgendaError(str(error)) from error
     data = AgendaData(
         demo=bool(raw.get("demo", False)),
         reasons=list(raw.get("reasons") or []),

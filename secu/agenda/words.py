@@ -12,14 +12,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from secu.agenda.french_time import DAYS
-from secu.dialogue.topics import keyword_pattern
 from secu.settings import get_settings
-from secu.text import fold
+from secu.text import Keywords, fold, read_yaml
 
-Patterns = tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]
+_LATER = "later"  # the one key of Words.later
 
 _RANKS = (
     ("1", r"premier|premiere|1er|1ere|1"),
@@ -34,51 +31,37 @@ _HOUR = re.compile(r"\b(\d{1,2})\s*(?:h|heures?|:)\s*(\d{2})?\b")
 
 @dataclass(frozen=True)
 class Words:
-    reasons: Patterns
-    channels: Patterns
-    changes: Patterns
-    later: tuple[re.Pattern[str], ...]
+    """The words of the booking dialogue (secu.text.Keywords)."""
+
+    reasons: Keywords
+    channels: Keywords
+    changes: Keywords
+    later: Keywords
 
     def reason(self, text: str) -> str | None:
-        return _first(self.reasons, fold(text))
+        return self.reasons.first(text)
 
     def channel(self, text: str) -> str | None:
-        return _first(self.channels, fold(text))
+        return self.channels.first(text)
 
     def change(self, text: str) -> str | None:
-        return _first(self.changes, fold(text))
+        return self.changes.first(text)
 
     def wants_later(self, text: str) -> bool:
-        folded = fold(text)
-        return any(p.search(folded) for p in self.later)
-
-
-def _first(patterns: Patterns, folded: str) -> str | None:
-    for key, found in patterns:
-        if any(p.search(folded) for p in found):
-            return key
-    return None
-
-
-def _patterns(raw: dict) -> Patterns:
-    return tuple(
-        (str(key), tuple(keyword_pattern(str(k)) for k in keywords))
-        for key, keywords in (raw or {}).items()
-    )
+        return self.later.tells(_LATER, text)
 
 
 def parse_words(raw: dict) -> Words:
     return Words(
-        reasons=_patterns(raw.get("reasons")),
-        channels=_patterns(raw.get("channels")),
-        changes=_patterns(raw.get("changes")),
-        later=tuple(keyword_pattern(str(k)) for k in raw.get("later") or ()),
+        reasons=Keywords.parse(raw.get("reasons")),
+        channels=Keywords.parse(raw.get("channels")),
+        changes=Keywords.parse(raw.get("changes")),
+        later=Keywords.parse({_LATER: raw.get("later")}),
     )
 
 
 def load_words(path: Path) -> Words:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return parse_words(raw.get("words") or {})
+    return parse_words(read_yaml(path).get("words") or {})
 
 
 @lru_cache(maxsize=1)

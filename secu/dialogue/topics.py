@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
-import yaml
-
 from secu.settings import get_settings
-from secu.text import fold
+from secu.text import Keywords, keyword_pattern, read_yaml
 
 
 @dataclass(frozen=True)
@@ -43,10 +41,7 @@ class Topic:
 class Situation:
     name: str
     topic: str
-    patterns: tuple[re.Pattern[str], ...]
-
-    def told_in(self, folded_text: str) -> bool:
-        return any(p.search(folded_text) for p in self.patterns)
+    patterns: tuple[re.Pattern[str], ...]  # its keywords (secu.text.keyword_pattern)
 
 
 @dataclass(frozen=True)
@@ -54,30 +49,23 @@ class Situations:
     topics: dict[str, Topic]
     situations: dict[str, Situation]
 
+    @cached_property
+    def _keywords(self) -> dict[str, Keywords]:
+        """The situations of each topic as keywords, in the order of the file."""
+        by_topic: dict[str, list[tuple[str, tuple[re.Pattern[str], ...]]]] = {}
+        for situation in self.situations.values():
+            by_topic.setdefault(situation.topic, []).append((situation.name, situation.patterns))
+        return {topic: Keywords(tuple(entries)) for topic, entries in by_topic.items()}
+
     def detect(self, topic: str, text: str) -> str | None:
         """The first situation of ``topic`` that the message tells, if any."""
-        folded = fold(text)
-        for situation in self.situations.values():
-            if situation.topic == topic and situation.told_in(folded):
-                return situation.name
-        return None
+        keywords = self._keywords.get(topic)
+        return keywords.first(text) if keywords is not None else None
 
     def of_topic(self, topic: str, value: object) -> str | None:
         """``value`` (a button's entity) when it is a situation of ``topic``."""
         known = self.situations.get(str(value)) if value else None
         return known.name if known is not None and known.topic == topic else None
-
-
-def keyword_pattern(keyword: str) -> re.Pattern[str]:
-    """A folded keyword as a whole-word pattern; ``*`` at a word's end allows any ending."""
-    words = fold(keyword.replace("*", " STAR ")).split()
-    parts: list[str] = []
-    for word in words:
-        if word == "star" and parts:
-            parts[-1] += r"\w*"
-        else:
-            parts.append(re.escape(word))
-    return re.compile(r"\b" + r"\s+".join(parts) + r"\b")
 
 
 def _reply(raw: object, where: str) -> Reply | None:
@@ -112,8 +100,7 @@ def parse_situations(raw: dict) -> Situations:
 
 
 def load_situations(path: Path) -> Situations:
-    with path.open(encoding="utf-8") as handle:
-        return parse_situations(yaml.safe_load(handle) or {})
+    return parse_situations(read_yaml(path))
 
 
 @lru_cache(maxsize=1)

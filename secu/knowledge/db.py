@@ -133,9 +133,12 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
         session.close()
 
 
-async def run_in_session(work: Callable[..., T], *args: Any, locked: bool = False) -> T:
+async def run_in_session(
+    work: Callable[..., T], *args: Any, locked: bool = False, **kwargs: Any
+) -> T:
     """Runs ``work(session, *args)`` in a session of the process-wide engine, in a worker
     thread: a blocking call would stall the whole action server (RasaHQ/rasa#8436).
+    Keyword arguments other than ``locked`` go to ``work``.
     ``locked`` takes SQLite's write lock at BEGIN, so that two writers queue instead of
     failing."""
 
@@ -144,6 +147,6 @@ async def run_in_session(work: Callable[..., T], *args: Any, locked: bool = Fals
         if locked:
             engine = engine.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
         with session_scope(engine) as session:
-            return work(session, *args)
+            return work(session, *args, **kwargs)
 
     return await asyncio.to_thread(run)

@@ -187,10 +187,13 @@ class OrganismPhone(Base):
     phone_key = Column(KEY, ForeignKey("kb_phone.key"), nullable=False, index=True)
 
 
-# -- geography and local bodies --------------------------------------------------------
+# -- departments and local bodies ------------------------------------------------------
 
 
 class Department(Base):
+    """A department of data/geo/departments.csv (the communes stay in the in-memory
+    geography, :mod:`secu.geo.geography`)."""
+
     __tablename__ = "kb_department"
 
     code = Column(DEPARTMENT_CODE, primary_key=True)
@@ -208,20 +211,6 @@ class LocalBody(Base):
     department_code = Column(DEPARTMENT_CODE, ForeignKey("kb_department.code"), primary_key=True)
     organism_key = Column(KEY, ForeignKey("kb_organism.key"), nullable=False, index=True)
     note = Column(Text, nullable=True)
-
-
-class Commune(Base):
-    """A current commune (COM) or municipal arrondissement (ARM) of the COG."""
-
-    __tablename__ = "kb_commune"
-
-    code = Column(String(5), primary_key=True)
-    type_code = Column(String(4), nullable=False)
-    name = Column(String(100), nullable=False)
-    folded_name = Column(String(100), nullable=False, index=True)
-    department_code = Column(
-        DEPARTMENT_CODE, ForeignKey("kb_department.code"), nullable=False, index=True
-    )
 
 
 # -- statuses --------------------------------------------------------------------------

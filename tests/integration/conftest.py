@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -20,11 +22,22 @@ from typing import Any
 
 import pytest
 
+from addons.rest_channel import DEGRADED_HEADER
 from tests.databases import POSTGRES, as_text, scratch_postgres
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 MODEL = Path(os.environ.get("MODEL_PATH", ROOT / "models" / "current.tar.gz"))
+
+
+def query(path: Path, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+    """Rows of one of the running assistant's SQLite files, the connection closed at once.
+
+    An idle connection left open in this process would lose its POSIX locks as soon as the
+    process reads one of the file's bytes (test_privacy reads them); the server could then
+    reset the write-ahead log under it: "database disk image is malformed"."""
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        return db.execute(sql, args).fetchall()
 
 
 def free_port() -> int:
@@ -59,7 +72,9 @@ class Assistant:
         """The SQLite file of the knowledge base and the agenda (DATABASE_URL)."""
         return self.log_dir / "assistant.db"
 
-    def send(self, sender: str, message: str) -> list[dict[str, Any]]:
+    def send(self, sender: str, message: str, degraded: bool = False) -> list[dict[str, Any]]:
+        """The assistant's answer. The French apology the REST channel gives when the
+        assistant cannot answer is a failure, unless the test expects it (``degraded``)."""
         body = json.dumps({"sender": sender, "message": message}).encode()
         request = urllib.request.Request(
             f"{self.rasa_url}/webhooks/rest/webhook",
@@ -67,7 +82,11 @@ class Assistant:
             headers={"Content-Type": "application/json"},
         )
         with urllib.request.urlopen(request, timeout=60) as response:
-            return json.loads(response.read())
+            why = response.headers.get(DEGRADED_HEADER)
+            answer = json.loads(response.read())
+        if bool(why) != degraded:
+            raise AssertionError(f"degraded answer ({why}) to {message!r}: {answer}")
+        return answer
 
     def conversation(self) -> Conversation:
         return Conversation(self, f"test-{uuid.uuid4()}")
@@ -78,9 +97,10 @@ class Conversation:
     assistant: Assistant
     sender: str
 
-    def say(self, message: str) -> str:
-        """All the text the bot answers to one message, joined."""
-        replies = self.assistant.send(self.sender, message)
+    def say(self, message: str, degraded: bool = False) -> str:
+        """All the text the bot answers to one message, joined (``degraded``: the French
+        apology is expected, not the assistant's answer)."""
+        replies = self.assistant.send(self.sender, message, degraded)
         assert replies, f"no answer to {message!r}"
         return "\n".join(r.get("text", "") for r in replies)
 

@@ -16,7 +16,7 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.tensorflow.models import RasaModel
 
-from addons.fast_load import FastDIET, FastLoadingTEDPolicy, FastTED
+from addons.fast_load import LOADED_FAST, FastDIET, FastLoadingTEDPolicy, FastTED
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -52,7 +52,7 @@ async def probe(model: str, limit: int) -> dict:
         tracker.update(UserUttered(text, parsed["intent"], parsed["entities"], parsed))
         prediction = ted.predict_action_probabilities(tracker, agent.domain, precomputations=None)
         core.append([round(float(p), 5) for p in prediction.probabilities])
-    return {"nlu": nlu, "core": core}
+    return {"nlu": nlu, "core": core, "loaded_fast": sorted(LOADED_FAST)}
 
 
 def main() -> None:

@@ -5,7 +5,8 @@ nothing is stored twice."""
 from __future__ import annotations
 
 import json
-import sqlite3
+
+from conftest import query
 
 from addons.conversation_window import KEEP_TURNS
 from tests.databases import user_turns
@@ -35,8 +36,9 @@ def test_a_booking_started_long_ago_goes_on_and_every_turn_is_stored(assistant) 
     said.append("06 12 34 56 78")
     summary = conversation.say(said[-1])
     assert "Je récapitule" in summary and "Carte Vitale" in summary
-    with sqlite3.connect(assistant.tracker_db) as db:
-        rows = db.execute(
-            "SELECT data FROM events WHERE sender_id = ? ORDER BY id", (conversation.sender,)
-        ).fetchall()
+    rows = query(
+        assistant.tracker_db,
+        "SELECT data FROM events WHERE sender_id = ? ORDER BY id",
+        conversation.sender,
+    )
     assert user_turns([json.loads(row[0]) for row in rows]) == said

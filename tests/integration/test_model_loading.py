@@ -33,6 +33,8 @@ def predictions(how: str) -> dict:
 def test_fast_loading_predicts_exactly_like_rasa_loading() -> None:
     with ThreadPoolExecutor(max_workers=2) as pool:
         fast, rasa_way = pool.map(predictions, ["fast", "rasa"])
+    assert fast["loaded_fast"] == ["FastDIET", "FastTED"]  # the fast path was taken
+    assert rasa_way["loaded_fast"] == []  # and the comparison is with Rasa's own loading
     assert len(fast["nlu"]) == len(fast["core"]) >= 100
     assert fast["nlu"] == rasa_way["nlu"]
     assert fast["core"] == rasa_way["core"]

@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 import os
 import re
-import sqlite3
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from conftest import Assistant
+from conftest import Assistant, query
 from sqlalchemy import create_engine, text
 
 from tests.leaks import flat
@@ -99,13 +98,13 @@ def test_the_form_asks_for_the_number_then_checks_it(assistant: Assistant) -> No
 def test_no_typed_number_in_replies_store_or_logs(assistant: Assistant) -> None:
     replies = talk(assistant)
     assert leaks("\n".join(replies)) == []
-    with sqlite3.connect(assistant.tracker_db) as db:
-        rows = db.execute("SELECT data FROM events").fetchall()
+    rows = query(assistant.tracker_db, "SELECT data FROM events")
     stored = "\n".join(json.dumps(json.loads(row[0]), ensure_ascii=False) for row in rows)
     assert "••" in stored  # the numbers were masked, not lost
     assert leaks(stored) == []
     logs = "\n".join(p.read_text(errors="replace") for p in assistant.log_dir.glob("*.log"))
-    assert "Received user message" in logs or "user_message" in logs or len(logs) > 1000
+    # the logs (DEBUG) hold the messages, with the numbers masked where they were typed
+    assert '"parse_data_text": "voici mon numero 1 85 05 •• ••• ••• ••, il est bon ?"' in logs
     assert leaks(logs) == []
 
 
@@ -221,7 +220,7 @@ def test_an_action_failing_with_a_number_in_the_message_logs_no_number(
     thread.start()
     try:
         for name in ("nbsp", "narrow_nbsp", "em_dash", "fullwidth", "arabic_indic"):
-            answer = assistant.conversation().say(f"mon numero {SHAPED[name]} svp")
+            answer = assistant.conversation().say(f"mon numero {SHAPED[name]} svp", degraded=True)
             assert "souci technique" in answer
     finally:
         echoing.shutdown()

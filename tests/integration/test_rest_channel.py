@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite3
+from conftest import query
 
 
 def test_greeting_says_unofficial_and_offers_topics(assistant) -> None:
@@ -65,8 +65,9 @@ def test_out_of_scope_is_declined_politely(assistant) -> None:
 def test_conversations_are_stored_in_the_sqlite_tracker_store(assistant) -> None:
     conversation = assistant.conversation()
     conversation.say("bonjour")
-    with sqlite3.connect(assistant.tracker_db) as db:
-        count = db.execute(
-            "SELECT COUNT(*) FROM events WHERE sender_id = ?", (conversation.sender,)
-        ).fetchone()[0]
+    [(count,)] = query(
+        assistant.tracker_db,
+        "SELECT COUNT(*) FROM events WHERE sender_id = ?",
+        conversation.sender,
+    )
     assert count > 0

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from actions.situation import (
-    ActionLookupContact,
-    ActionLookupOrganism,
+from actions.contact import ActionLookupContact, ActionLookupOrganism, ActionSituation
+from actions.procedures import (
     ActionLookupProcedure,
     ActionProcedureDelay,
     ActionProcedureDocuments,
-    ActionSituation,
 )
 from tests.adapters import action_event, make_tracker, run_action, said, user_event
 

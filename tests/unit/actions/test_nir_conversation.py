@@ -9,7 +9,6 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.nir_actions import ActionAskNIR, ActionCheckNIR, ValidateNIRForm
 from addons.nir_extractor import NIRExtractor
-from secu.nir_check import check_text
 from tests.adapters import make_tracker, run_action, said
 
 VALID = "1 85 05 78 006 084 91"  # synthetic: Yvelines, May 1985, key computed
@@ -76,11 +75,6 @@ def test_check_action_without_a_number_says_what_one_looks_like(domain) -> None:
         ActionCheckNIR(), make_tracker("12 rue de la paix", "check_nir"), domain
     )
     assert said(messages) == ["nir_not_found"]
-
-
-def test_several_numbers_are_each_checked() -> None:
-    checks = check_text(f"{VALID} ou {WRONG_KEY} ?")
-    assert [c.valid for c in checks] == [True, False]
 
 
 def test_form_question_reminds_that_the_number_is_not_kept(domain) -> None:

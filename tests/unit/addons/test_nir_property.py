@@ -30,7 +30,7 @@ from addons.tracker_store import RedactingTrackerStore
 from secu import nir
 from secu.geo.geography import get_geography
 from secu.logs import install
-from secu.nir_check import check_text, reply
+from secu.nir.check import check_text, reply
 from tests.leaks import flat
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -14,14 +14,16 @@ from sanic.exceptions import PayloadTooLarge
 from addons.rest_channel import (
     BAD_REQUEST,
     BAD_SENDER,
+    DEGRADED_HEADER,
     MAX_BODY_BYTES,
     MAX_MESSAGE_CHARS,
+    answer,
     cap_request_size,
     clean_message,
     is_valid_sender,
     parse_body,
 )
-from addons.tracker_store import inner_settings
+from addons.tracker_store import TrackerStoreUnavailable, inner_settings
 
 
 class BrokenJson:
@@ -132,3 +134,42 @@ def test_messages_are_cleaned_and_cut() -> None:
 )
 def test_tracker_store_urls(inner: dict, expected: dict) -> None:
     assert inner_settings(inner) == expected
+
+
+async def _no_answer(message) -> None:  # the action server failed: nothing was said
+    return None
+
+
+async def _too_slow(message) -> None:
+    await asyncio.sleep(5)
+
+
+async def _store_down(message) -> None:
+    raise TrackerStoreUnavailable("retrieve")
+
+
+async def _crash(message) -> None:
+    raise RuntimeError("boom")
+
+
+async def _answers(message) -> None:
+    await message.output_channel.send_text_message(message.sender_id, "Bonjour !")
+
+
+@pytest.mark.parametrize(
+    ("handler", "why"),
+    [(_no_answer, "no-answer"), (_too_slow, "timeout"), (_store_down, "store"), (_crash, "error")],
+)
+def test_the_apology_is_french_and_marked_as_degraded(handler, why: str) -> None:
+    reply = asyncio.run(answer(handler, SENDER, "bonjour", "rest", timeout=0.2))
+    assert reply.status == 200
+    assert reply.headers[DEGRADED_HEADER] == why
+    [message] = json.loads(reply.body)
+    assert message["text"].startswith("Désolé, un souci technique")
+    assert "3646 (service gratuit + prix de l'appel)" in message["text"]
+
+
+def test_a_real_answer_is_not_marked() -> None:
+    reply = asyncio.run(answer(_answers, SENDER, "bonjour", "rest", timeout=2))
+    assert DEGRADED_HEADER not in reply.headers
+    assert json.loads(reply.body)[0]["text"] == "Bonjour !"

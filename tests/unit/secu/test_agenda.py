@@ -21,6 +21,7 @@ from secu.agenda.models import BookedCell, Booking
 from secu.agenda.phone import parse_phone
 from secu.agenda.references import ALPHABET, find_reference, is_reference, new_reference
 from secu.agenda.setup import AgendaError, parse_hours, read_agenda, setup
+from secu.agenda.words import load_words, parse_words
 from secu.knowledge.db import make_engine, session_scope
 from secu.knowledge.loader import load
 from tests import bookings
@@ -161,6 +162,27 @@ def test_agenda_file_is_checked() -> None:
         parse_hours({"monday": ["12:00-08:00"]})
     with pytest.raises(AgendaError):
         parse_hours({"lundi": ["08:00-12:00"]})
+
+
+@pytest.mark.parametrize("text", ["reasons: [", "- a list"])
+def test_an_agenda_file_that_is_not_a_yaml_mapping_is_refused(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "agenda.yml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(AgendaError, match=r"agenda\.yml"):
+        read_agenda(path)
+
+
+def test_the_words_of_the_booking_dialogue() -> None:
+    words = load_words(AGENDA_FILE)
+    assert words.reason("je suis née à l'étranger") == "registration"
+    assert words.reason("je pars au Japon") == "abroad"
+    assert words.channel("Rappelez-moi svp") == "phone"
+    assert words.channel("au guichet") == "agency"
+    assert words.change("je veux changer le créneau") == "appointment_time"
+    assert words.wants_later("vous avez plus tard ?")
+    assert not words.wants_later("mardi 9h30")
+    assert parse_words({}).reason("vitale") is None
+    assert not parse_words({}).wants_later("plus tard")
 
 
 # -- bookings in a database -------------------------------------------------------------

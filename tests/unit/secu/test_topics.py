@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 from secu.content import answers
-from secu.dialogue.topics import get_situations, keyword_pattern, parse_situations
-from secu.text import fold
+from secu.dialogue.topics import get_situations, parse_situations
+from secu.text import fold, keyword_pattern
 
 KNOWLEDGE = Path(__file__).resolve().parents[3] / "data" / "knowledge"
 PROCEDURES = yaml.safe_load((KNOWLEDGE / "procedures.yml").read_text(encoding="utf-8"))[

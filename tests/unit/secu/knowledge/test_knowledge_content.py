@@ -1,6 +1,7 @@
 """The knowledge base's content (data/knowledge/*.yml): shape, sources, links, phones, wording.
 
-No database here: test_knowledge_db.py loads the content and queries it.
+No database here: test_knowledge_checks.py runs the loader's checks on it,
+test_knowledge_loader.py loads it and test_knowledge_queries.py queries it.
 """
 
 from __future__ import annotations
@@ -8,9 +9,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
-import shutil
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -19,10 +19,10 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from secu.knowledge.loader import KNOWLEDGE_FILES, KnowledgeError, expand_codes, read_content
+from secu.knowledge.checks import expand_codes
 from secu.status import STATUSES
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[4]
 KNOWLEDGE = ROOT / "data" / "knowledge"
 GEO = ROOT / "data" / "geo"
 
@@ -374,111 +374,3 @@ def test_every_status_has_a_rule_pointing_to_a_procedure_and_a_body() -> None:
     assert rules["militaire"]["organism"] == "cnmss"
     assert rules["marin"]["organism"] == "enim"
     assert rules["independant"]["organism"] == "local"
-
-
-# -- the loader's checks ------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def small_geo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The COG files with only the first communes (reading them all is not the point here)."""
-    folder = tmp_path_factory.mktemp("geo")
-    for name in ("departments.csv", "collectivities.csv", "countries.csv"):
-        shutil.copy(GEO / name, folder / name)
-    lines = (GEO / "communes.csv").read_text(encoding="utf-8").splitlines(keepends=True)
-    (folder / "communes.csv").write_text("".join(lines[:500]), encoding="utf-8")
-    return folder
-
-
-def _edit(folder: Path, name: str, change: Callable[[Any], None]) -> None:
-    path = folder / name
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=LOADER)
-    change(data)
-    text = yaml.dump(data, Dumper=DUMPER, allow_unicode=True, sort_keys=False)
-    path.write_text(text, encoding="utf-8")
-
-
-def _procedure(data: Any, pid: str) -> dict[str, Any]:
-    return next(p for p in data["procedures"] if p["id"] == pid)
-
-
-BROKEN_CONTENT: dict[str, tuple[str, Callable[[Any], None], str]] = {
-    "unknown source": (
-        "procedures.yml",
-        lambda d: _procedure(d, "farmer")["sources"].append("nowhere"),
-        "unknown source 'nowhere'",
-    ),
-    "http link": (
-        "procedures.yml",
-        lambda d: _procedure(d, "farmer")["links"].append(
-            {"title": "x", "url": "http://www.msa.fr"}
-        ),
-        "not an https URL",
-    ),
-    "unofficial link": (
-        "procedures.yml",
-        lambda d: _procedure(d, "farmer")["links"].append(
-            {"title": "x", "url": "https://ameli.fr.example.com"}
-        ),
-        "outside the official sites",
-    ),
-    "duplicate id": (
-        "procedures.yml",
-        lambda d: d["procedures"].append(dict(_procedure(d, "farmer"))),
-        "duplicate id",
-    ),
-    "missing date": (
-        "procedures.yml",
-        lambda d: _procedure(d, "farmer").update(checked_on="soon"),
-        "'checked_on' must be a date",
-    ),
-    "two defaults": (
-        "procedures.yml",
-        lambda d: _procedure(d, "carte_vitale_app").update(default=True),
-        "already has a default",
-    ),
-    "department left out": (
-        "local_bodies.yml",
-        lambda d: d["rules"][0].update(departments=["01-19", "2A", "2B", "21-94"]),
-        "department 95 has no local body",
-    ),
-    "department twice": (
-        "local_bodies.yml",
-        lambda d: d["rules"][1].update(departments=["971-974", "33"]),
-        "department 33 already has a body",
-    ),
-    "unknown phone": (
-        "local_bodies.yml",
-        lambda d: d["rules"][0]["phones"].append("am_0800"),
-        "unknown phone 'am_0800'",
-    ),
-    "unknown procedure": (
-        "statuses.yml",
-        lambda d: d["statuses"]["marin"].update(procedure="fisherman"),
-        "unknown procedure 'fisherman'",
-    ),
-    "unknown organism kind": (
-        "statuses.yml",
-        lambda d: d["statuses"]["marin"].update(organism="rsi"),
-        "no organism of kind 'rsi'",
-    ),
-}
-
-
-@pytest.mark.parametrize("case", BROKEN_CONTENT, ids=str)
-def test_the_loader_rejects_inconsistent_content(
-    case: str, tmp_path: Path, small_geo: Path
-) -> None:
-    for name in KNOWLEDGE_FILES:
-        shutil.copy(KNOWLEDGE / name, tmp_path / name)
-    file_name, change, message = BROKEN_CONTENT[case]
-    _edit(tmp_path, file_name, change)
-    with pytest.raises(KnowledgeError, match=re.escape(message)):
-        read_content(tmp_path, small_geo)
-
-
-def test_the_loader_accepts_the_real_content(small_geo: Path) -> None:
-    content = read_content(KNOWLEDGE, small_geo)
-    assert content.counts["procedures"] == len(PROCEDURES)
-    assert content.counts["local_bodies"] == len(_department_codes())
-    assert content.counts["status_rules"] == len(STATUSES)

@@ -1,0 +1,105 @@
+"""Who handles the user and how to reach them: the caisse of their place, the body of
+their status, and what a fact they state out of context leads to.
+
+Decisions from a Turn (and a knowledge-base session, the geography) to a Reply; no Rasa
+import. The adapters are actions/contact.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from secu import content
+from secu.content import Button, button
+from secu.dialogue.places import place_label, which_commune
+from secu.dialogue.turn import Reply, Turn
+from secu.geo.geography import Geography
+from secu.geo.locate import Ambiguous, Place, clues_in_text, locate, widen_city
+from secu.knowledge import queries, render
+from secu.knowledge.queries import StatusInfo
+from secu.status import canonical_status
+from secu.text import fold
+
+PLACE_ENTITIES = ("department", "postal_code", "city")
+
+
+def current_status(turn: Turn) -> str | None:
+    """The status told in this message, else the one told before (canonical)."""
+    return canonical_status(turn.entity("status") or turn.slot("status"))
+
+
+def place_clues(turn: Turn, geo: Geography) -> dict[str, Any]:
+    """The place told in this message (entities, a commune name the NLU cut short, a
+    number it did not tag: "dans le 33"), else the place told before (slots)."""
+    clues: dict[str, Any] = {name: turn.entity(name) for name in PLACE_ENTITIES}
+    city = next((e for e in turn.entities if e.name == "city"), None)
+    if city is not None and isinstance(city.start, int) and isinstance(city.end, int):
+        clues["city"] = widen_city(geo, turn.text, city.start, city.end, str(city.value))
+    if not any(clues.values()):
+        clues = {**clues, **clues_in_text(turn.text)}
+    if not any(clues.values()):
+        clues = {name: turn.slot(name) for name in PLACE_ENTITIES}
+    return clues
+
+
+def contact_reply(
+    session: Session, turn: Turn, geo: Geography, *, general_if_unknown: bool = True
+) -> Reply:
+    """The caisse of the user's place; which commune, for a name found in several
+    departments; the numbers from abroad for a foreign country; otherwise the general
+    numbers (or, ``general_if_unknown`` false, that the place was not understood)."""
+    country = turn.entity("country")
+    if country and fold(country) != "france":
+        # "je vis au Canada, quel numéro ?": the caisse is reached from abroad.
+        return Reply.say("contact_from_abroad", country=country)
+    found = locate(geo, **place_clues(turn, geo))
+    if isinstance(found, Ambiguous):
+        return which_commune(found).then(Reply.set(city=None, department=None))
+    info = (
+        queries.contact_for_department(session, found.department_code)
+        if isinstance(found, Place)
+        else None
+    )
+    if not isinstance(found, Place) or info is None:
+        return Reply.say("contact" if general_if_unknown else "unknown_place")
+    text = render.contact(info, place_label(found))
+    return Reply.say(text.key, **text.values).then(
+        Reply.set(department=found.department_code, city=found.commune, postal_code=None)
+    )
+
+
+def organism_text(info: StatusInfo, buttons: Sequence[Button] = ()) -> Reply:
+    """Which body handles a status, and where to find it."""
+    text = render.status(info)
+    return Reply.say(text.key, list(buttons), **text.values)
+
+
+def organism_reply(session: Session, turn: Turn) -> Reply:
+    """Which body handles the user's health insurance, for their status; asks the status
+    when it is not known."""
+    status = current_status(turn)
+    department = turn.slot("department")
+    info = queries.organism_for_status(session, status, department) if status else None
+    if info is None:
+        return Reply.say("ask_status_organism").then(Reply.say("organism_other_schemes"))
+    find_caisse = not department and info.is_local
+    buttons = [button(content.render("button_find_caisse"), "contact")] if find_caisse else []
+    reply = organism_text(info, buttons).then(Reply.set(status=status))
+    if info.procedure_id:
+        reply = reply.then(Reply.set(procedure=info.procedure_id))
+    return reply
+
+
+def situation_reply(session: Session, turn: Turn, geo: Geography) -> Reply:
+    """The user states a fact about themselves out of context: answer what fits it (a
+    status: its body; a place: its caisse; a country: what it is about)."""
+    if turn.has_entity("status") and current_status(turn):
+        return organism_reply(session, turn)
+    if turn.has_entity(*PLACE_ENTITIES):
+        return contact_reply(session, turn, geo, general_if_unknown=False)
+    if turn.has_entity("country"):
+        return Reply.say("ask_country_context", country=turn.entity("country") or "")
+    return Reply.say("what_else")

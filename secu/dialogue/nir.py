@@ -1,0 +1,76 @@
+"""The NIR dialogue's decisions: checking the numbers typed in a message, and the form
+that asks for one. Nothing of a number is kept: only derived facts go into slots (valid
+or not, why, born abroad, department or country).
+
+>>> asked = {"requested_slot": "nir_status"}
+>>> extract_status(Turn(text="1 85 03 33 063 847 62", intent="check_nir", slots=asked)).slots
+{'nir_status': 'typed'}
+>>> extract_status(Turn(text="12 rue de la paix", intent="inform", slots=asked)).slots
+{'nir_status': 'not_a_nir'}
+>>> extract_status(Turn(text="non merci", intent="deny", slots=asked)).slots
+{}
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from secu.content import Button, button, render
+from secu.dialogue.turn import Reply, Turn
+from secu.geo.geography import Geography
+from secu.nir.check import check_text, reply_values
+from secu.nir.scan import find_nirs
+
+STATUS_SLOT = "nir_status"
+TYPED = "typed"
+NOT_A_NIR = "not_a_nir"
+# Intents a reply to "tapez le numéro" gets when it is not a number after all.
+ANSWERS_TO_THE_QUESTION = frozenset({"nlu_fallback", "inform", "check_nir", "affirm"})
+
+
+def next_step_buttons() -> tuple[Button, ...]:
+    """After a check: what the number means, or getting a certificate of rights."""
+    return (
+        button(render("nir_button_meaning"), "nir_info"),
+        button(render("nir_button_attestation"), "attestation_droits"),
+    )
+
+
+def check_reply(turn: Turn, geo: Geography | None = None) -> Reply:
+    """Every number of the message checked, in one answer; the first one's facts in
+    slots. The form's slot is emptied so that it can run again."""
+    checks = check_text(turn.text, geo)
+    if not checks:
+        return Reply.say("nir_not_found").then(Reply.set(nir_status=None))
+    first = checks[0]
+    answer = Reply.say("nir_checked", next_step_buttons(), **reply_values(checks))
+    return answer.then(
+        Reply.set(
+            nir_status=None,
+            nir_valid=first.valid,
+            nir_error=first.error,
+            nir_born_abroad=first.born_abroad,
+            nir_place=first.place,
+        )
+    )
+
+
+def extract_status(turn: Turn) -> Reply:
+    """The form's slot from the user's answer to "tapez le numéro": ``typed`` when a
+    number was typed; ``not_a_nir`` for an attempt (an answer to the question, or digits)
+    that holds none; nothing for another request ("annule", a question), which the rules
+    handle. Only asked while the form waits for the number."""
+    if turn.requested_slot != STATUS_SLOT:
+        return Reply()
+    if find_nirs(turn.text):
+        return Reply.set(nir_status=TYPED)
+    if turn.intent in ANSWERS_TO_THE_QUESTION or any(ch.isdigit() for ch in turn.text):
+        return Reply.set(nir_status=NOT_A_NIR)  # an attempt: say what a number looks like
+    return Reply()
+
+
+def validate_status(value: Any) -> Reply:
+    """An attempt without a number: say what one looks like, and ask again."""
+    if value == NOT_A_NIR:
+        return Reply.say("nir_not_found").then(Reply.set(nir_status=None))
+    return Reply.set(nir_status=value)

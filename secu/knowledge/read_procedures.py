@@ -1,0 +1,114 @@
+"""Reads procedures.yml, and the topic of each situation of situations.yml."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from secu.knowledge import models
+from secu.knowledge.checks import SNAKE_CASE, Checker, is_official_url, read_file
+from secu.knowledge.records import Content
+
+
+def read_situations(path: Path, check: Checker) -> dict[str, str]:
+    """{situation: topic} from situations.yml (the dialogue side reads the rest)."""
+    raw = read_file(path).get("situations") or {}
+    found: dict[str, str] = {}
+    for name, entry in raw.items():
+        where = f"situations.yml {name}"
+        if not SNAKE_CASE.match(str(name)):
+            check.error(where, "a situation must be snake_case")
+        found[str(name)] = check.text(where, entry if isinstance(entry, dict) else {}, "topic")
+    return found
+
+
+def read_procedures(
+    content: Content, path: Path, situations: Mapping[str, str], check: Checker
+) -> set[str]:
+    """Adds every procedure with its lists; returns the ids."""
+    records = read_file(path).get("procedures") or []
+    seen: set[str] = set()
+    defaults: dict[str, str] = {}  # {topic: its default procedure}
+    for position, record in enumerate(records):
+        pid = str(record.get("id", ""))
+        where = f"procedures.yml {pid or position}"
+        check.snake_case(where, "id", pid)
+        if pid in seen:
+            check.error(where, "duplicate id")
+        seen.add(pid)
+        topic = check.text(where, record, "topic")
+        is_default = _is_default(record, topic, pid, defaults, where, check)
+        content.add(
+            models.Procedure,
+            id=pid,
+            position=position,
+            topic=topic,
+            is_default=is_default,
+            title=check.text(where, record, "title"),
+            audience=check.text(where, record, "audience"),
+            summary=check.text(where, record, "summary"),
+            delays=check.optional_text(where, record, "delays"),
+            checked_on=check.date(where, record.get("checked_on")),
+        )
+        _add_texts(content, pid, record, where, check)
+        _add_choices(content, pid, topic, record, situations, where, check)
+    return seen
+
+
+def _is_default(
+    record: Mapping[str, Any],
+    topic: str,
+    pid: str,
+    defaults: dict[str, str],
+    where: str,
+    check: Checker,
+) -> bool:
+    """The record's ``default``; a topic has one default at most."""
+    is_default = record.get("default", False)
+    if not isinstance(is_default, bool):
+        check.error(where, "'default' must be true or false")
+    elif is_default and topic in defaults:
+        check.error(where, f"topic '{topic}' already has a default ({defaults[topic]})")
+    elif is_default:
+        defaults[topic] = pid
+    return bool(is_default)
+
+
+def _add_texts(
+    content: Content, pid: str, record: Mapping[str, Any], where: str, check: Checker
+) -> None:
+    """Steps, documents, links and sources, in the order of the file."""
+    for index, step in enumerate(check.texts(where, record, "steps", empty=False)):
+        content.add(models.ProcedureStep, procedure_id=pid, position=index, text=step)
+    for index, doc in enumerate(check.texts(where, record, "documents", empty=True)):
+        content.add(models.ProcedureDocument, procedure_id=pid, position=index, text=doc)
+    for index, link in enumerate(check.items(where, record, "links", "")):
+        if not isinstance(link, dict):
+            check.error(where, f"a link must be a mapping: {link!r}")
+            continue
+        url = check.https(where, link.get("url"))
+        if url and not is_official_url(url):
+            check.error(where, f"link outside the official sites: {url}")
+        title = check.text(where, link, "title")
+        content.add(models.ProcedureLink, procedure_id=pid, position=index, title=title, url=url)
+    for index, key in enumerate(check.sources(where, record)):
+        content.add(models.ProcedureSource, procedure_id=pid, position=index, source_key=key)
+
+
+def _add_choices(
+    content: Content,
+    pid: str,
+    topic: str,
+    record: Mapping[str, Any],
+    situations: Mapping[str, str],
+    where: str,
+    check: Checker,
+) -> None:
+    """The statuses and the situations (of the same topic) that pick the procedure."""
+    for status in check.optional_texts(where, record, "statuses"):
+        content.add(models.ProcedureStatus, procedure_id=pid, status=status)
+    for situation in check.optional_texts(where, record, "situations"):
+        if situations.get(situation) != topic:
+            check.error(where, f"situation '{situation}' is not one of topic '{topic}'")
+        content.add(models.ProcedureSituation, procedure_id=pid, situation=situation)
