@@ -8,12 +8,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from actions.adapter import previous_action
-from actions.fallback import ActionAskAffirmation
+from actions.fallback import ActionAskAffirmation, ActionAskRephrase, ActionDefaultFallback
 from actions.greeting import ActionGreet
 from secu.content import intent_labels
 from secu.dialogue.fallback import best_guesses
 from secu.dialogue.smalltalk import greeting_for
-from tests.adapters import action_event, make_tracker, run_action, user_event
+from tests.adapters import action_event, make_tracker, run_action, said, user_event
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -84,3 +84,17 @@ def test_previous_action_is_the_bot_turn_the_user_answers() -> None:
     ]
     assert previous_action(make_tracker("b", "inform", history=history)) == "action_lookup_contact"
     assert previous_action(make_tracker("b", "inform")) is None
+
+
+def test_ask_rephrase_and_the_last_fallback_answer_in_french(domain) -> None:
+    messages, events = run_action(
+        ActionAskRephrase(), make_tracker("blabla", "out_of_scope"), domain
+    )
+    assert said(messages) == ["ask_rephrase"]
+    messages, events = run_action(
+        ActionDefaultFallback(), make_tracker("blabla", "nlu_fallback"), domain
+    )
+    assert said(messages) == ["default"]
+    assert "3646" in messages[0]["text"]
+    assert [b["payload"] for b in messages[0]["buttons"]][-1] == "/human_handoff"
+    assert events[0]["event"] == "rewind"

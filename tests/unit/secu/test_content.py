@@ -9,9 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.fallback import ActionAskRephrase, ActionDefaultFallback
 from secu.content import answers
-from tests.adapters import make_tracker, run_action, said
 
 ROOT = Path(__file__).resolve().parents[3]
 SOURCES = yaml.safe_load((ROOT / "data/knowledge/sources.yml").read_text(encoding="utf-8"))
@@ -77,17 +75,3 @@ def test_3646_always_comes_with_its_official_price_wording(domain) -> None:
         flat = " ".join(text.split())
         if "3646" in flat:
             assert "3646 (service gratuit + prix de l'appel)" in flat, name
-
-
-def test_ask_rephrase_and_the_last_fallback_answer_in_french(domain) -> None:
-    messages, events = run_action(
-        ActionAskRephrase(), make_tracker("blabla", "out_of_scope"), domain
-    )
-    assert said(messages) == ["ask_rephrase"]
-    messages, events = run_action(
-        ActionDefaultFallback(), make_tracker("blabla", "nlu_fallback"), domain
-    )
-    assert said(messages) == ["default"]
-    assert "3646" in messages[0]["text"]
-    assert [b["payload"] for b in messages[0]["buttons"]][-1] == "/human_handoff"
-    assert events[0]["event"] == "rewind"
