@@ -107,3 +107,31 @@ class Keywords:
     def tells(self, key: str, text: str) -> bool:
         folded = fold(text)
         return any(p.search(folded) for k, patterns in self.entries if k == key for p in patterns)
+
+
+def content_parts(folder: Path, kind: str) -> list[Path]:
+    """The files of one kind of content: ``kind.yml`` and every ``kind/*.yml`` (a file per
+    topic), in that order."""
+    single = folder / f"{kind}.yml"
+    return ([single] if single.exists() else []) + sorted((folder / kind).glob("*.yml"))
+
+
+def read_merged(folder: Path, kind: str) -> dict[str, Any]:
+    """One kind of content from all its files: lists are joined, mappings merged; an entry
+    defined in two files is a :class:`ContentError`."""
+    merged: dict[str, Any] = {}
+    for path in content_parts(folder, kind):
+        for key, value in read_yaml(path).items():
+            if isinstance(value, list):
+                merged.setdefault(key, []).extend(value)
+            elif isinstance(value, dict):
+                target = merged.setdefault(key, {})
+                twice = sorted(set(target) & set(value))
+                if twice:
+                    raise ContentError(f"{path.name}: {key} {', '.join(twice)} defined twice")
+                target.update(value)
+            elif key in merged and merged[key] != value:
+                raise ContentError(f"{path.name}: {key} differs from another file")
+            else:
+                merged[key] = value
+    return merged

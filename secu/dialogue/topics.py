@@ -1,4 +1,4 @@
-"""Which procedure of a topic fits the user: data/knowledge/situations.yml (pure, no Rasa).
+"""Which procedure of a topic fits the user: data/knowledge/situations/ (pure, no Rasa).
 
 A topic (an NLU intent such as ``expatriate``) can hold several procedures; a
 *situation* ("detache", "sans_document"…) picks one. It comes from a button payload or
@@ -13,7 +13,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from secu.settings import get_settings
-from secu.text import Keywords, keyword_pattern, read_yaml
+from secu.text import Keywords, keyword_pattern, read_merged
 
 
 @dataclass(frozen=True)
@@ -99,10 +99,11 @@ def parse_situations(raw: dict) -> Situations:
     return Situations(topics=topics, situations=situations)
 
 
-def load_situations(path: Path) -> Situations:
-    return parse_situations(read_yaml(path))
+def load_situations(folder: Path) -> Situations:
+    """The topics and situations of ``situations.yml`` and ``situations/*.yml``."""
+    return parse_situations(read_merged(folder, "situations"))
 
 
 @lru_cache(maxsize=1)
 def get_situations() -> Situations:
-    return load_situations(get_settings().knowledge_dir / "situations.yml")
+    return load_situations(get_settings().knowledge_dir)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from secu.text import ContentError, read_yaml
+from secu.text import ContentError, read_merged, read_yaml
 
 # Procedure links may only point to these official sites (or their sub-domains).
 OFFICIAL_LINK_DOMAINS = (
@@ -41,6 +41,15 @@ def read_file(path: Path) -> dict[str, Any]:
     when it is not valid YAML or not a mapping."""
     try:
         return read_yaml(path)
+    except ContentError as error:
+        raise KnowledgeError(str(error)) from error
+
+
+def read_kind(folder: Path, kind: str) -> dict[str, Any]:
+    """One kind of content from ``kind.yml`` and ``kind/*.yml`` (:func:`secu.text.read_merged`);
+    :class:`KnowledgeError` when a file is broken or an entry is defined twice."""
+    try:
+        return read_merged(folder, kind)
     except ContentError as error:
         raise KnowledgeError(str(error)) from error
 

@@ -34,25 +34,20 @@ from sqlalchemy.engine import Connection, Engine
 
 from secu.geo.geography import Geography, get_geography
 from secu.knowledge import models
-from secu.knowledge.checks import Checker, KnowledgeError, read_file
+from secu.knowledge.checks import Checker, KnowledgeError, read_kind
 from secu.knowledge.db import SQLITE_BEGIN_OPTION, get_engine
 from secu.knowledge.models import Base
 from secu.knowledge.read_bodies import read_local_bodies, read_organisms, read_statuses
 from secu.knowledge.read_procedures import read_procedures, read_situations
 from secu.knowledge.records import Content, read_departments, read_sources
 from secu.settings import get_settings
+from secu.text import content_parts
 
 # Bump when the loader changes what it writes without any source file or table changing.
 LOADER_VERSION = 2
 
-KNOWLEDGE_FILES = (
-    "sources.yml",
-    "procedures.yml",
-    "organisms.yml",
-    "local_bodies.yml",
-    "statuses.yml",
-    "situations.yml",
-)
+# Each kind is ``<kind>.yml`` and/or a folder ``<kind>/`` of YAML files (a file per topic).
+KNOWLEDGE_KINDS = ("sources", "procedures", "organisms", "local_bodies", "statuses", "situations")
 GEO_FILES = ("departments.csv",)
 
 # Tables an earlier loader wrote and this one does not: dropped when the base is rebuilt
@@ -97,14 +92,14 @@ def content_hash(knowledge_dir: Path | str, geo_dir: Path | str) -> str:
     digest = hashlib.sha256()
     digest.update(f"loader:{LOADER_VERSION}\n".encode())
     digest.update(_schema_fingerprint().encode())
-    for folder, names in ((Path(knowledge_dir), KNOWLEDGE_FILES), (Path(geo_dir), GEO_FILES)):
-        for name in names:
-            try:
-                data = (folder / name).read_bytes()
-            except OSError as error:
-                raise KnowledgeError(f"cannot read {folder / name}: {error}") from error
-            digest.update(f"\n{name}:{len(data)}\n".encode())
-            digest.update(data)
+    knowledge = [p for kind in KNOWLEDGE_KINDS for p in content_parts(Path(knowledge_dir), kind)]
+    for path in [*knowledge, *(Path(geo_dir) / name for name in GEO_FILES)]:
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise KnowledgeError(f"cannot read {path}: {error}") from error
+        digest.update(f"\n{path.parent.name}/{path.name}:{len(data)}\n".encode())
+        digest.update(data)
     return digest.hexdigest()
 
 
@@ -126,12 +121,14 @@ def read_content(knowledge_dir: Path | str, geo_dir: Path | str) -> Content:
     """Reads and checks every file; raises :class:`KnowledgeError` listing the problems."""
     knowledge_dir, geo_dir = Path(knowledge_dir), Path(geo_dir)
     content = Content()
-    raw_sources = read_file(knowledge_dir / "sources.yml").get("sources") or {}
+    raw_sources = read_kind(knowledge_dir, "sources").get("sources") or {}
     check = Checker(raw_sources)
     read_sources(content, raw_sources, check)
     departments = read_departments(content, _geography(geo_dir).departments)
-    situations = read_situations(knowledge_dir / "situations.yml", check)
-    procedure_ids = read_procedures(content, knowledge_dir / "procedures.yml", situations, check)
+    raw_situations = read_kind(knowledge_dir, "situations").get("situations") or {}
+    situations = read_situations(raw_situations, check)
+    procedures = read_kind(knowledge_dir, "procedures").get("procedures") or []
+    procedure_ids = read_procedures(content, procedures, situations, check)
     organisms = read_organisms(content, knowledge_dir / "organisms.yml", check)
     read_local_bodies(content, knowledge_dir / "local_bodies.yml", departments, organisms, check)
     read_statuses(content, knowledge_dir / "statuses.yml", procedure_ids, organisms, check)

@@ -1,19 +1,18 @@
-"""Reads procedures.yml, and the topic of each situation of situations.yml."""
+"""Reads the procedures, and the topic of each situation (data/knowledge/procedures/,
+situations/)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from secu.knowledge import models
-from secu.knowledge.checks import SNAKE_CASE, Checker, is_official_url, read_file
+from secu.knowledge.checks import SNAKE_CASE, Checker, is_official_url
 from secu.knowledge.records import Content
 
 
-def read_situations(path: Path, check: Checker) -> dict[str, str]:
-    """{situation: topic} from situations.yml (the dialogue side reads the rest)."""
-    raw = read_file(path).get("situations") or {}
+def read_situations(raw: Mapping[str, Any], check: Checker) -> dict[str, str]:
+    """{situation: topic} from the situations (the dialogue side reads the rest)."""
     found: dict[str, str] = {}
     for name, entry in raw.items():
         where = f"situations.yml {name}"
@@ -24,10 +23,9 @@ def read_situations(path: Path, check: Checker) -> dict[str, str]:
 
 
 def read_procedures(
-    content: Content, path: Path, situations: Mapping[str, str], check: Checker
+    content: Content, records: list[Any], situations: Mapping[str, str], check: Checker
 ) -> set[str]:
     """Adds every procedure with its lists; returns the ids."""
-    records = read_file(path).get("procedures") or []
     seen: set[str] = set()
     defaults: dict[str, str] = {}  # {topic: its default procedure}
     for position, record in enumerate(records):

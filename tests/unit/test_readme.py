@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
+from secu.text import read_merged
 
 ROOT = Path(__file__).resolve().parents[2]
 # Where a topic can be written down (code and unit tests name topics as examples only).
@@ -22,8 +22,7 @@ def listed_files() -> list[str]:
 
 
 def topics() -> list[str]:
-    situations = yaml.safe_load((ROOT / "data/knowledge/situations.yml").read_text("utf-8"))
-    return sorted(situations["topics"])
+    return sorted(read_merged(ROOT / "data" / "knowledge", "situations")["topics"])
 
 
 def mentions(path: Path, topic: str) -> bool:

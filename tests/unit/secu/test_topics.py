@@ -12,12 +12,10 @@ import yaml
 
 from secu.content import answers
 from secu.dialogue.topics import get_situations, parse_situations
-from secu.text import fold, keyword_pattern
+from secu.text import fold, keyword_pattern, read_merged
 
 KNOWLEDGE = Path(__file__).resolve().parents[3] / "data" / "knowledge"
-PROCEDURES = yaml.safe_load((KNOWLEDGE / "procedures.yml").read_text(encoding="utf-8"))[
-    "procedures"
-]
+PROCEDURES = read_merged(KNOWLEDGE, "procedures")["procedures"]
 INTENTS = set(
     yaml.safe_load((KNOWLEDGE.parents[1] / "domain.yml").read_text(encoding="utf-8"))["intents"]
 )

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from secu.knowledge import db
 from secu.knowledge.db import make_engine, session_scope
-from secu.knowledge.loader import KNOWLEDGE_FILES, LoadReport, load_report
+from secu.knowledge.loader import LoadReport, load_report
 from secu.knowledge.models import Base
 from secu.settings import get_settings
 
@@ -106,8 +106,7 @@ def knowledge(tmp_path: Path) -> Path:
     """A copy of the content files that a test may change."""
     folder = tmp_path / "knowledge"
     folder.mkdir()
-    for name in KNOWLEDGE_FILES:
-        shutil.copy(KNOWLEDGE / name, folder / name)
+    shutil.copytree(KNOWLEDGE, folder, dirs_exist_ok=True)
     return folder
 
 

@@ -14,8 +14,9 @@ import pytest
 import yaml
 
 from secu.knowledge.checks import KnowledgeError, read_file
-from secu.knowledge.loader import KNOWLEDGE_FILES, read_content
+from secu.knowledge.loader import read_content
 from secu.status import STATUSES
+from secu.text import read_merged
 
 ROOT = Path(__file__).resolve().parents[4]
 KNOWLEDGE = ROOT / "data" / "knowledge"
@@ -23,9 +24,18 @@ GEO = ROOT / "data" / "geo"
 
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-PROCEDURES: list[dict[str, Any]] = yaml.load(
-    (KNOWLEDGE / "procedures.yml").read_text(encoding="utf-8"), Loader=LOADER
-)["procedures"]
+PROCEDURES: list[dict[str, Any]] = read_merged(KNOWLEDGE, "procedures")["procedures"]
+
+
+def copy_content(folder: Path) -> None:
+    """The content, each kind in one file (``procedures.yml`` rather than the folder of a
+    file per topic: the loader reads both), for a test to edit."""
+    shutil.copytree(KNOWLEDGE, folder, dirs_exist_ok=True)
+    for kind in ("procedures", "situations", "sources"):
+        merged = read_merged(folder, kind)
+        shutil.rmtree(folder / kind, ignore_errors=True)
+        text = yaml.dump(merged, Dumper=DUMPER, allow_unicode=True, sort_keys=False)
+        (folder / f"{kind}.yml").write_text(text, encoding="utf-8")
 
 
 def _department_codes() -> list[str]:
@@ -162,8 +172,7 @@ BROKEN_CONTENT: dict[str, tuple[str, Callable[[Any], None], str]] = {
 def test_the_loader_rejects_inconsistent_content(
     case: str, tmp_path: Path, small_geo: Path
 ) -> None:
-    for name in KNOWLEDGE_FILES:
-        shutil.copy(KNOWLEDGE / name, tmp_path / name)
+    copy_content(tmp_path)
     file_name, change, message = BROKEN_CONTENT[case]
     _edit(tmp_path, file_name, change)
     with pytest.raises(KnowledgeError, match=re.escape(message)):
@@ -178,8 +187,7 @@ def test_the_loader_accepts_the_real_content(small_geo: Path) -> None:
 
 
 def test_every_problem_is_reported_at_once(tmp_path: Path, small_geo: Path) -> None:
-    for name in KNOWLEDGE_FILES:
-        shutil.copy(KNOWLEDGE / name, tmp_path / name)
+    copy_content(tmp_path)
     _edit(tmp_path, "procedures.yml", BROKEN_CONTENT["unknown source"][1])
     _edit(tmp_path, "statuses.yml", BROKEN_CONTENT["unknown procedure"][1])
     with pytest.raises(KnowledgeError) as raised:

@@ -21,6 +21,7 @@ import yaml
 
 from secu.knowledge.checks import expand_codes
 from secu.status import STATUSES
+from secu.text import read_merged
 
 ROOT = Path(__file__).resolve().parents[4]
 KNOWLEDGE = ROOT / "data" / "knowledge"
@@ -33,7 +34,8 @@ DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 @cache
 def _yaml(name: str) -> Any:
-    return yaml.load((KNOWLEDGE / name).read_text(encoding="utf-8"), Loader=LOADER)
+    """A kind of content, from its file and/or its folder of files (``kind.yml``)."""
+    return read_merged(KNOWLEDGE, name.removesuffix(".yml"))
 
 
 SOURCES: dict[str, dict[str, Any]] = _yaml("sources.yml")["sources"]

@@ -83,9 +83,13 @@ def test_a_changed_file_triggers_a_rebuild(
     engine = backend.engine()
     first = load_report(engine, knowledge, small_geo)
     assert first.built
-    os.utime(knowledge / "procedures.yml")  # touched, not changed: still up to date
+    os.utime(knowledge / "procedures" / "book_appointment.yml")  # touched: still up to date
     assert load(engine, knowledge, small_geo) is False
-    replace_in(knowledge / "procedures.yml", "Prenez rendez-vous depuis", "Réservez depuis")
+    replace_in(
+        knowledge / "procedures" / "book_appointment.yml",
+        "Prenez rendez-vous depuis",
+        "Réservez depuis",
+    )
     second = load_report(engine, knowledge, small_geo)
     assert second.built
     assert second.counts == first.counts
@@ -144,7 +148,11 @@ def test_a_failed_rebuild_leaves_the_previous_content_untouched(
     engine = backend.engine()
     first = load_report(engine, knowledge, small_geo)
     before = summary_of(engine, "book_appointment")
-    replace_in(knowledge / "procedures.yml", "Prenez rendez-vous depuis", "Réservez depuis")
+    replace_in(
+        knowledge / "procedures" / "book_appointment.yml",
+        "Prenez rendez-vous depuis",
+        "Réservez depuis",
+    )
     real_read = loader.read_content
 
     def read_then_break(*args: Any) -> loader.Content:
