@@ -14,7 +14,6 @@ FIXED_ANSWERS = (
     "anything_else",
     "what_else",
     "bot_challenge",
-    "out_of_scope",
     "human_handoff",
     "contact_from_abroad_general",
     "ambiguous_number",

@@ -87,3 +87,75 @@ def said(messages: list[dict[str, Any]]) -> list[str]:
 @functools.cache
 def _template(text: str) -> re.Pattern[str]:
     return re.compile(re.sub(r"\\\{\w+\\\}", ".+", re.escape(text)), flags=re.DOTALL)
+
+
+# -- what the user reads, and the topic answers (action_lookup_procedure) --------------------
+
+
+def texts(messages: list[dict[str, Any]]) -> str:
+    """Every message's text, a line each."""
+    return "\n".join(m.get("text") or "" for m in messages)
+
+
+def slot_values(events: list[dict[str, Any]]) -> dict[str, Any]:
+    """The slots the events set, by name."""
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def payloads(messages: list[dict[str, Any]]) -> list[str]:
+    """The buttons' payloads, in the order shown."""
+    return [b["payload"] for m in messages for b in m.get("buttons") or []]
+
+
+def ask_topic(
+    domain: dict[str, Any], text: str, intent: str, entities: list[dict] | None = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A first message about a topic, answered by action_lookup_procedure."""
+    from actions.procedures import ActionLookupProcedure
+
+    return run_action(ActionLookupProcedure(), make_tracker(text, intent, entities), domain)
+
+
+def reply_to_topic(
+    domain: dict[str, Any],
+    topic: str,
+    text: str,
+    intent: str = "inform",
+    entities: list[dict] | None = None,
+    **slots: Any,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A reply (a button's payload or typed words) to the question of the topic just answered."""
+    from actions.procedures import ActionLookupProcedure
+
+    tracker = make_tracker(
+        text,
+        intent,
+        entities,
+        slots={"topic": topic, "topic_question": True, "procedure": None, **slots},
+        history=[user_event("...", topic), action_event("action_lookup_procedure")],
+    )
+    return run_action(ActionLookupProcedure(), tracker, domain)
+
+
+def press_situation(
+    domain: dict[str, Any], topic: str, situation: str, procedure: str | None = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The situation's button pressed after the topic's answer and question."""
+    entities = [{"entity": "situation", "value": situation}]
+    payload = f'/inform{{"situation":"{situation}"}}'
+    return reply_to_topic(domain, topic, payload, entities=entities, procedure=procedure)
+
+
+def typed_or_pressed(
+    domain: dict[str, Any],
+    how: str,
+    text: str | None,
+    topic: str,
+    situation: str,
+    procedure: str | None = None,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A situation reached either way: ``text`` typed first ("typed"), or its button
+    pressed after the topic's question (anything else; ``procedure``: the one shown then)."""
+    if how == "typed":
+        return ask_topic(domain, text or "", topic)
+    return press_situation(domain, topic, situation, procedure)

@@ -117,6 +117,8 @@ def change_buttons(turn: Turn) -> list[Button]:
 def booking_changes(turn: Turn, words: Words | None = None) -> Reply | ToBook:
     """The slots a message inside the form changes, with what to say; :class:`ToBook`
     when it confirms the summary."""
+    if turn.is_aside:
+        return Reply()
     words = words or get_words()
     target = changing_target(turn, words)
     if target is not None:

@@ -1,5 +1,7 @@
 """Who handles the user and how to reach them: the caisse of their place, the body of
-their status, and what a fact they state out of context leads to.
+their status, and what a fact they state out of context leads to. The overseas
+collectivities that are not departments (Saint-Martin, Polynésie française…) have no
+CPAM: their answer (``caisse_collectivity_<code>``) names their own body.
 
 Decisions from a Turn (and a knowledge-base session, the geography) to a Reply; no Rasa
 import. The adapters are actions/contact.py.
@@ -7,6 +9,7 @@ import. The adapters are actions/contact.py.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,14 +19,34 @@ from secu import content
 from secu.content import Button, button
 from secu.dialogue.places import place_label, which_commune
 from secu.dialogue.turn import Reply, Turn
-from secu.geo.geography import Geography
-from secu.geo.locate import Ambiguous, Place, clues_in_text, locate, widen_city
+from secu.geo.geography import Geography, get_geography, normalize_name
+from secu.geo.locate import (
+    Ambiguous,
+    Place,
+    clues_in_text,
+    collectivity_code,
+    collectivity_from_postal_code,
+    collectivity_in_text,
+    collectivity_names,
+    has_homonym_communes,
+    locate,
+    widen_city,
+)
 from secu.knowledge import queries, render
 from secu.knowledge.queries import StatusInfo
 from secu.status import canonical_status
 from secu.text import fold
 
 PLACE_ENTITIES = ("department", "postal_code", "city")
+COLLECTIVITY_ANSWER = "caisse_collectivity_"  # + the collectivity's code: "…_978"
+# "le numéro de la CPAM de Lyon": the words after a caisse named (folded text), for when
+# the NLU tagged no place; a possessive ("la caisse de mon fils") names no place.
+_AFTER_CAISSE = re.compile(
+    r"\b(?:cpam|cgss|cssm|ccss|caisse(?: primaire)?(?: d assurance maladie)?|secu"
+    r"|securite sociale|assurance maladie)(?: (?:de la|de l|des|du|de|d|a|pour))? "
+    r"((?:\w+ ?){1,4})"
+)
+_NO_PLACE = frozenset({"mon", "ma", "mes", "ton", "ta", "tes", "son", "sa", "ses", "votre", "vos"})
 
 
 def current_status(turn: Turn) -> str | None:
@@ -41,16 +64,66 @@ def place_clues(turn: Turn, geo: Geography) -> dict[str, Any]:
     if not any(clues.values()):
         clues = {**clues, **clues_in_text(turn.text)}
     if not any(clues.values()):
+        clues = {**clues, **caisse_place_in_text(geo, turn.text)}
+    if not any(clues.values()):
         clues = {name: turn.slot(name) for name in PLACE_ENTITIES}
     return clues
+
+
+def caisse_place_in_text(geo: Geography, text: str) -> dict[str, str]:
+    """The commune or department named right after a caisse ("le numéro de la cpam de
+    Lyon", "caisse primaire de la Gironde"), the longest name first; nothing otherwise."""
+    for found in _AFTER_CAISSE.finditer(fold(text)):
+        words = found[1].split()
+        if words[0] in _NO_PLACE:
+            continue
+        for size in range(len(words), 0, -1):
+            name = " ".join(words[:size])
+            if geo.find_department(name) or geo.find_communes(name):
+                return {"city": name}
+    return {}
+
+
+def collectivity_named(turn: Turn, geo: Geography) -> str | None:
+    """The overseas collectivity the message names, by a place (or country) entity or,
+    when the NLU tagged no place, by its words; None when it names none."""
+    values = [turn.entity(name) for name in ("department", "postal_code", "country")]
+    city = next((e for e in turn.entities if e.name == "city"), None)
+    if city is not None and isinstance(city.start, int) and isinstance(city.end, int):
+        values.append(widen_city(geo, turn.text, city.start, city.end, str(city.value)))
+    elif city is not None:
+        values.append(str(city.value))
+    for value in filter(None, values):
+        if code := collectivity_code(geo, str(value)):
+            return code
+    if turn.has_entity(*PLACE_ENTITIES):
+        return None  # a place of France, or one the geography does not know
+    postal = clues_in_text(turn.text).get("postal_code")
+    return (postal and collectivity_from_postal_code(postal)) or collectivity_in_text(
+        geo, turn.text
+    )
+
+
+def collectivity_reply(turn: Turn, geo: Geography, code: str) -> Reply:
+    """Who handles a collectivity's people; a line for the communes of France named alike."""
+    said = normalize_name(" ".join([turn.text, *(str(e.value) for e in turn.entities)]))
+    names = [name for name, found in collectivity_names(geo).items() if found == code]
+    homonym = any(name in said and has_homonym_communes(geo, name) for name in names)
+    line = "\n" + content.render(f"{COLLECTIVITY_ANSWER}homonym") if homonym else ""
+    return Reply.say(f"{COLLECTIVITY_ANSWER}{code}", homonym=line).then(
+        Reply.set(department=None, city=None, postal_code=None)
+    )
 
 
 def contact_reply(
     session: Session, turn: Turn, geo: Geography, *, general_if_unknown: bool = True
 ) -> Reply:
-    """The caisse of the user's place; which commune, for a name found in several
-    departments; the numbers from abroad for a foreign country; otherwise the general
-    numbers (or, ``general_if_unknown`` false, that the place was not understood)."""
+    """The caisse of the user's place; the body of an overseas collectivity; which
+    commune, for a name found in several departments; the numbers from abroad for a
+    foreign country; otherwise the general numbers (or, ``general_if_unknown`` false,
+    that the place was not understood)."""
+    if code := collectivity_named(turn, geo):
+        return collectivity_reply(turn, geo, code)
     country = turn.entity("country")
     if country and fold(country) != "france":
         # "je vis au Canada, quel numéro ?": the caisse is reached from abroad.
@@ -79,8 +152,11 @@ def organism_text(info: StatusInfo, buttons: Sequence[Button] = ()) -> Reply:
 
 def organism_reply(session: Session, turn: Turn) -> Reply:
     """Which body handles the user's health insurance, for their status; asks the status
-    when it is not known."""
+    when it is not known, unless the message names an overseas collectivity ("la secu a
+    Tahiti c quel organisme"): its own body, then."""
     status = current_status(turn)
+    if not status and (code := collectivity_named(turn, get_geography())):
+        return collectivity_reply(turn, get_geography(), code)
     department = turn.slot("department")
     info = queries.organism_for_status(session, status, department) if status else None
     if info is None:

@@ -64,6 +64,8 @@ def extract_status(turn: Turn) -> Reply:
         return Reply()
     if find_nirs(turn.text):
         return Reply.set(nir_status=TYPED)
+    if turn.is_aside:
+        return Reply()
     if turn.intent in ANSWERS_TO_THE_QUESTION or any(ch.isdigit() for ch in turn.text):
         return Reply.set(nir_status=NOT_A_NIR)  # an attempt: say what a number looks like
     return Reply()

@@ -20,6 +20,9 @@ from typing import Any
 from secu.content import Button
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
+# Questions asked aside while a form waits for an answer ("c'est quoi la CFE ?"): the rules
+# answer them and the form asks again; their words are never read as the form's answer.
+ASIDE_INTENTS = frozenset({"define_term", "bot_challenge"})
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,11 @@ class Turn:
 
     def slot(self, name: str) -> Any:
         return self.slots.get(name)
+
+    @property
+    def is_aside(self) -> bool:
+        """A question asked aside a form, never an answer to it."""
+        return self.intent in ASIDE_INTENTS
 
     @property
     def requested_slot(self) -> str | None:

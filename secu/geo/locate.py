@@ -1,4 +1,6 @@
-"""Where the user lives, from a department code, a postal code or a commune name.
+"""Where the user lives, from a department code, a postal code or a commune name; and
+the overseas collectivities that are not departments (Saint-Martin, Polynésie…), which
+have no CPAM and are answered apart.
 
 Pure module: no Rasa import. Geography comes from INSEE's COG (data/geo).
 """
@@ -8,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from secu.geo.geography import Geography
+from secu.geo.geography import Geography, _without_article, normalize_name
 from secu.text import fold
 
 _DEPT = re.compile(r"^(?:0?[1-9]|[1-8]\d|9[0-5]|2[ab]|97[1-6])$", re.IGNORECASE)
@@ -159,3 +161,76 @@ def widen_city(geo: Geography, text: str, start: int, end: int, name: str) -> st
         if geo.find_communes(candidate):
             return candidate
     return name
+
+
+# -- overseas collectivities (975, 977, 978, 984, 986-988) --------------------------------
+
+# Other names people give them, folded as normalize_name() folds ("st" is "saint"): place
+# names, like the INSEE names of data/geo/collectivities.csv that are matched too.
+COLLECTIVITY_OTHER_NAMES: dict[str, tuple[str, ...]] = {
+    "975": ("miquelon", "spm"),
+    "977": ("saint barth", "saint barthelemy"),
+    "978": ("saint martin",),
+    "984": ("taaf", "kerguelen"),
+    "986": ("wallis", "futuna"),
+    "987": ("polynesie", "tahiti", "papeete", "moorea", "bora bora"),
+    "988": ("nouvelle caledonie", "caledonie", "noumea"),
+}
+# Their postal codes: Saint-Barthélemy and Saint-Martin kept Guadeloupe's 971xx.
+_COLLECTIVITY_POSTAL = {"97133": "977", "97150": "978"}
+_COLLECTIVITY_POSTAL_PREFIXES = ("975", "986", "987", "988")
+_COLLECTIVITY_CODE = re.compile(r"^(?:97[578]|98[4678])$")
+_COLLECTIVITY_CODE_IN_TEXT = re.compile(
+    r"\b(?:le|du|dans le|departement|dept|dpt)\s+(97[578]|98[4678])\b"
+)
+
+
+def collectivity_from_postal_code(code: str) -> str | None:
+    """'97150' → '978' (Saint-Martin), '98713' → '987'; None for any other code."""
+    code = code.strip()
+    if not _POSTAL.match(code):
+        return None
+    if code in _COLLECTIVITY_POSTAL:
+        return _COLLECTIVITY_POSTAL[code]
+    return code[:3] if code[:3] in _COLLECTIVITY_POSTAL_PREFIXES else None
+
+
+def collectivity_names(geo: Geography) -> dict[str, str]:
+    """Every name of a collectivity (folded) → its code, the longest names first."""
+    names = {normalize_name(c.name): c.code for c in geo.collectivities}
+    for code, others in COLLECTIVITY_OTHER_NAMES.items():
+        names.update(dict.fromkeys(others, code))
+    return dict(sorted(names.items(), key=lambda item: -len(item[0])))
+
+
+def collectivity_code(geo: Geography, value: str) -> str | None:
+    """The collectivity a place value names: its code ('978'), its name ('Saint-Martin',
+    'st barth', 'la polynesie francaise') or a postal code; None otherwise."""
+    token = fold(value).replace(" ", "")
+    if _COLLECTIVITY_CODE.match(token) and geo.collectivity(token):
+        return token
+    if postal := collectivity_from_postal_code(token):
+        return postal
+    key = normalize_name(value)
+    names = collectivity_names(geo)
+    return names.get(key) or names.get(_without_article(key))
+
+
+def collectivity_in_text(geo: Geography, text: str) -> str | None:
+    """A collectivity named in a message the NLU tagged no place in ("j'habite a saint
+    martin", "je vis a tahiti", "dans le 987"), unless the name is part of a longer commune
+    name ("saint martin d'heres" is in Isère)."""
+    folded = normalize_name(text)
+    if found := _COLLECTIVITY_CODE_IN_TEXT.search(folded):
+        return found[1]
+    for name, code in collectivity_names(geo).items():
+        for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", folded):
+            widened = widen_city(geo, folded, match.start(), match.end(), name)
+            if normalize_name(widened) == name:
+                return code
+    return None
+
+
+def has_homonym_communes(geo: Geography, name: str) -> bool:
+    """Communes of France bear this collectivity's name ("Saint-Martin", in the Gers…)."""
+    return bool(geo.find_communes(name))

@@ -28,10 +28,12 @@ def test_book_by_phone_list_and_cancel(assistant) -> None:
     assert "valide" in conversation.say("08 99 12 34 56")
     summary = conversation.say("06 12 34 56 78")
     assert "Je récapitule" in summary and "06 •• •• •• 78" in summary
+    assert "Aucun conseiller ne vous appellera" in summary  # a simulation, said plainly
     booked = conversation.say("oui")
     reference = REFERENCE.search(booked).group(0)
     assert " à " in booked and "pièce d'identité" in booked
     assert "06 •• •• •• 78" in booked
+    assert "aucun conseiller ne vous appellera" in booked and "3646" in booked
     [row] = query(
         assistant.database,
         "SELECT status, phone, channel FROM ag_booking WHERE reference = ?",

@@ -100,7 +100,9 @@ def test_action_server_down_then_back(assistant: Assistant) -> None:
 def test_rasa_restarted_in_the_middle_of_a_booking(assistant: Assistant) -> None:
     conversation = assistant.conversation()
     conversation.say("je voudrais un rendez-vous")
-    assert "téléphone ou venir à l'accueil" in conversation.say("c'est pour ma carte vitale")
+    assert "rappel par téléphone ou un passage à l'accueil" in conversation.say(
+        "c'est pour ma carte vitale"
+    )
     assistant.servers.stop_rasa()
     assistant.servers.start_rasa()
     assistant.servers.wait_for_rasa()

@@ -45,3 +45,14 @@ def knowledge_db(tmp_path_factory: pytest.TempPathFactory) -> Any:
         os.environ["DATABASE_URL"] = previous
     get_settings.cache_clear()
     reset_engine()
+
+
+@pytest.fixture
+def empty_agenda(knowledge_db: Any) -> None:
+    """No booking in the agenda (the knowledge base is shared by the session)."""
+    from secu.agenda.models import BookedCell, Booking
+    from secu.knowledge.db import session_scope
+
+    with session_scope() as session:
+        session.query(BookedCell).delete()
+        session.query(Booking).delete()

@@ -19,18 +19,7 @@ from actions.appointment import (
 )
 from tests.adapters import make_tracker, run_action, said
 
-pytestmark = pytest.mark.usefixtures("knowledge_db")
-
-
-@pytest.fixture(autouse=True)
-def empty_agenda(knowledge_db) -> None:
-    """Every test starts with no booking (the database is shared by the module)."""
-    from secu.agenda.models import BookedCell, Booking
-    from secu.knowledge.db import session_scope
-
-    with session_scope() as session:
-        session.query(BookedCell).delete()
-        session.query(Booking).delete()
+pytestmark = pytest.mark.usefixtures("knowledge_db", "empty_agenda")
 
 
 FILLED = {
@@ -65,6 +54,7 @@ def test_the_first_message_fills_what_it_says_and_warns_it_is_a_demo(domain) -> 
     )
     messages, events = run_action(ActionStartAppointment(), tracker, domain)
     assert "démonstration" in messages[0]["text"] and "3646 (service gratuit" in messages[0]["text"]
+    assert "Aucun conseiller ne vous appellera" in messages[0]["text"]
     values = slots(events)
     assert values["appointment_reason"] == "carte_vitale"
     assert values["appointment_channel"] == "phone"
@@ -199,6 +189,7 @@ def test_confirming_books_and_tells_the_reference_date_and_documents(domain) -> 
     assert reference in text and "06 •• •• •• 78" in text and " à " in text
     assert "12 34 56" not in text
     assert "pièce d'identité" in text and "démonstration" in text
+    assert "aucun conseiller ne vous appellera" in text and "compte ameli" in text
     assert slots(events)["appointment_phone"] is None  # not kept once booked
     listed, _ = run_action(
         ActionListAppointments(), make_tracker("mes rdv", "list_appointments"), domain

@@ -7,12 +7,12 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 
 from secu.content import answers
+from secu.text import read_merged
 
 ROOT = Path(__file__).resolve().parents[3]
-SOURCES = yaml.safe_load((ROOT / "data/knowledge/sources.yml").read_text(encoding="utf-8"))
+SOURCES = read_merged(ROOT / "data" / "knowledge", "sources")  # sources.yml and sources/*.yml
 URL = re.compile(r"https?://[^\s)]+")
 
 

@@ -210,10 +210,10 @@ def test_a_booking_in_a_list() -> None:
 def test_how_the_appointment_happens() -> None:
     phone = parse_phone("06 12 34 56 78")
     assert booking_asks.how_text("phone", GIRONDE, phone) == (
-        "un conseiller vous rappelle au 06 •• •• •• 78 (CPAM de la Gironde)"
+        "rappel simulé au 06 •• •• •• 78 (CPAM de la Gironde)"
     )
     assert booking_asks.how_text("phone", GIRONDE, None) == (
-        "un conseiller vous rappelle au votre numéro (CPAM de la Gironde)"
+        "rappel simulé au votre numéro (CPAM de la Gironde)"
     )
     assert booking_asks.how_text("agency", GIRONDE, phone) == (
         "à l'accueil : CPAM de la Gironde, Bordeaux"

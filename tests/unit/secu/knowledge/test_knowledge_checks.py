@@ -91,7 +91,7 @@ BROKEN_CONTENT: dict[str, tuple[str, Callable[[Any], None], str]] = {
     ),
     "two defaults": (
         "procedures.yml",
-        lambda d: _procedure(d, "carte_vitale_app").update(default=True),
+        lambda d: _procedure(d, "lost_number_no_document").update(default=True),
         "already has a default",
     ),
     "department left out": (

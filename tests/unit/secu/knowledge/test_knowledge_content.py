@@ -347,20 +347,28 @@ def test_local_body_rules_cover_every_department_exactly_once() -> None:
 
 def test_local_body_rules_kinds_names_and_phones() -> None:
     rules = {rule["kind"]: rule for rule in LOCAL_BODIES["rules"]}
-    assert set(rules) == {"cpam", "cgss", "cssm"}
+    assert set(rules) == {"cpam", "cgss", "cssm", "ccss"}
     assert rules["cpam"]["name"] == "CPAM {of_department}"
     assert rules["cgss"]["name"] == "CGSS {of_department}"
     assert list(expand_codes(rules["cgss"]["departments"])) == ["971", "972", "973", "974"]
     assert rules["cssm"] == {"kind": "cssm", "departments": ["976"], "organism": "cssm"}
+    # Lozère is served by a caisse commune de sécurité sociale (audit 2026-11-28).
+    assert rules["ccss"]["departments"] == ["48"]
+    assert rules["ccss"]["name"] == "Caisse commune de sécurité sociale {of_department}"
     declared = {p["key"] for o in ORGANISMS for p in o["phones"]}
-    for rule in (rules["cpam"], rules["cgss"]):
+    for rule in (rules["cpam"], rules["cgss"], rules["ccss"]):
         assert set(rule["phones"]) <= declared
         assert rule["website"].startswith("https://")
 
 
-def test_only_nord_and_pas_de_calais_get_the_several_caisses_note() -> None:
+def test_the_departments_with_several_caisses_get_a_note() -> None:
+    """Nord, Pas-de-Calais, Seine-Maritime, Pyrénées-Atlantiques; the Seignanx (Landes)."""
     note = "plusieurs caisses dans ce département : votre compte ameli indique la vôtre"
-    assert LOCAL_BODIES["notes"] == {"59": note, "62": note}
+    notes = LOCAL_BODIES["notes"]
+    assert set(notes) == {"40", "59", "62", "64", "76"}
+    assert notes["59"] == notes["62"] == note
+    assert "Rouen-Elbeuf-Dieppe" in notes["76"] and "Havre" in notes["76"]
+    assert "Bayonne" in notes["64"] and "Pau" in notes["64"] and "Bayonne" in notes["40"]
 
 
 def test_every_status_has_a_rule_pointing_to_a_procedure_and_a_body() -> None:

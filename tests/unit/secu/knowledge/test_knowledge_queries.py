@@ -42,10 +42,14 @@ def test_every_department_gets_its_local_body(session: Session) -> None:
         assert body is not None, code
         assert body.department.code == code
         expected_kind = {"971": "cgss", "972": "cgss", "973": "cgss", "974": "cgss"}.get(code)
-        expected_kind = "cssm" if code == "976" else expected_kind or "cpam"
+        expected_kind = "cssm" if code == "976" else expected_kind
+        expected_kind = "ccss" if code == "48" else expected_kind or "cpam"
         assert body.organism.kind == expected_kind, code
         assert body.organism.phones, code
-        assert body.note == (NOTE if code in ("59", "62") else None), code
+        if code in ("59", "62"):
+            assert body.note == NOTE, code
+        else:
+            assert (body.note is not None) == (code in ("40", "64", "76")), code
         assert body.organism.sources and body.organism.website.startswith("https://")
 
 
@@ -61,6 +65,7 @@ def test_every_department_gets_its_local_body(session: Session) -> None:
         ("2A", "CPAM de la Corse-du-Sud"),
         ("2b", "CPAM de la Haute-Corse"),
         ("59", "CPAM du Nord"),
+        ("48", "Caisse commune de sécurité sociale de la Lozère"),
         ("971", "CGSS de la Guadeloupe"),
         ("972", "CGSS de la Martinique"),
         ("973", "CGSS de la Guyane"),
@@ -149,7 +154,7 @@ def test_unknown_procedure(session: Session) -> None:
         ("return_to_france", "sans_emploi", "return_without_job"),
         ("return_to_france", None, None),
         ("lost_number", None, "lost_number_with_document"),
-        ("carte_vitale", None, "carte_vitale_lost_or_stolen"),
+        ("carte_vitale", None, None),  # no default: the topic asks which case
         ("travel_europe", "salarie", "stay_in_europe"),
         ("book_appointment", None, "book_appointment"),
         ("attestation_droits", None, "attestation_droits"),
