@@ -6,16 +6,18 @@ from actions.adapter import TurnAction
 from secu.content import intent_labels
 from secu.dialogue import fallback
 from secu.dialogue.turn import Reply, Turn
+from secu.knowledge.db import run_in_session
 
 
 class ActionAskAffirmation(TurnAction):
-    """Overrides Rasa's default 'Did you mean…' (English, one intent, raw names)."""
+    """Overrides Rasa's default 'Did you mean…' (English, one intent, raw names): the
+    records the content search finds for the message, else the best intents."""
 
     def name(self) -> str:
         return "action_default_ask_affirmation"
 
     async def decide(self, turn: Turn) -> Reply:
-        return fallback.ask_affirmation(turn, intent_labels())
+        return await run_in_session(fallback.offer, turn, intent_labels())
 
 
 class ActionAskRephrase(TurnAction):

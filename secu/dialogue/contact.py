@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from secu import content
 from secu.content import Button, button
 from secu.dialogue.places import place_label, which_commune
+from secu.dialogue.topics import get_situations, parse_payload
 from secu.dialogue.turn import Reply, Turn
 from secu.geo.geography import Geography, get_geography, normalize_name
 from secu.geo.locate import (
@@ -47,11 +48,29 @@ _AFTER_CAISSE = re.compile(
     r"((?:\w+ ?){1,4})"
 )
 _NO_PLACE = frozenset({"mon", "ma", "mes", "ton", "ta", "tes", "son", "sa", "ses", "votre", "vos"})
+# "j'habite à Cayenne, je m'adresse où ?": the words after where the user says they live,
+# for when the NLU tagged no place (folded text).
+_PLACE_WORD = r"(?: a| au| aux| en| dans le| dans la| dans les| dans l| dans| sur| pres de)"
+_LIVING_IN = re.compile(
+    rf"\b(?:(?:j habite|habite|je vis|je reside|reside|je demeure){_PLACE_WORD}?"
+    rf"|je suis(?: installee?s?)?{_PLACE_WORD}) ((?:\w+ ?){{1,4}})"
+)
+ORGANISM_ACTION = "action_lookup_organism"  # the answer that names the body of a status
+STATUS_QUESTION = "ask_status_organism"
 
 
 def current_status(turn: Turn) -> str | None:
     """The status told in this message, else the one told before (canonical)."""
     return canonical_status(turn.entity("status") or turn.slot("status"))
+
+
+def typed_status(turn: Turn) -> str | None:
+    """The status a typed answer to "Quelle est votre situation ?" tells ("je bosse dans
+    un resto"), by the words of its buttons (situations/typed_answers.yml)."""
+    if turn.previous_action != ORGANISM_ACTION:
+        return None
+    chosen = get_situations().typed_choice(STATUS_QUESTION, turn.text)
+    return parse_payload(chosen)[1].get("status") if chosen else None
 
 
 def place_clues(turn: Turn, geo: Geography) -> dict[str, Any]:
@@ -64,16 +83,18 @@ def place_clues(turn: Turn, geo: Geography) -> dict[str, Any]:
     if not any(clues.values()):
         clues = {**clues, **clues_in_text(turn.text)}
     if not any(clues.values()):
-        clues = {**clues, **caisse_place_in_text(geo, turn.text)}
+        clues = {**clues, **place_named_in_text(geo, turn.text)}
     if not any(clues.values()):
         clues = {name: turn.slot(name) for name in PLACE_ENTITIES}
     return clues
 
 
-def caisse_place_in_text(geo: Geography, text: str) -> dict[str, str]:
-    """The commune or department named right after a caisse ("le numéro de la cpam de
-    Lyon", "caisse primaire de la Gironde"), the longest name first; nothing otherwise."""
-    for found in _AFTER_CAISSE.finditer(fold(text)):
+def place_named_in_text(geo: Geography, text: str) -> dict[str, str]:
+    """A place the NLU did not tag: right after a caisse ("le numéro de la cpam de Lyon",
+    "caisse primaire de la Gironde"), or where the user says they live ("j'habite à
+    Cayenne"); the longest name first; nothing otherwise."""
+    folded = fold(text)
+    for found in [*_AFTER_CAISSE.finditer(folded), *_LIVING_IN.finditer(folded)]:
         words = found[1].split()
         if words[0] in _NO_PLACE:
             continue
@@ -82,6 +103,16 @@ def caisse_place_in_text(geo: Geography, text: str) -> dict[str, str]:
             if geo.find_department(name) or geo.find_communes(name):
                 return {"city": name}
     return {}
+
+
+caisse_place_in_text = place_named_in_text  # its first name, kept for its callers
+
+
+def names_a_place(turn: Turn, geo: Geography) -> bool:
+    """Whether the message itself says where the user lives (an entity or its words)."""
+    if turn.has_entity(*PLACE_ENTITIES):
+        return True
+    return bool(clues_in_text(turn.text) or place_named_in_text(geo, turn.text))
 
 
 def collectivity_named(turn: Turn, geo: Geography) -> str | None:
@@ -124,6 +155,8 @@ def contact_reply(
     that the place was not understood)."""
     if code := collectivity_named(turn, geo):
         return collectivity_reply(turn, geo, code)
+    if (body := body_contact(session, turn)) is not None:
+        return body
     country = turn.entity("country")
     if country and fold(country) != "france":
         # "je vis au Canada, quel numéro ?": the caisse is reached from abroad.
@@ -154,19 +187,45 @@ def organism_reply(session: Session, turn: Turn) -> Reply:
     """Which body handles the user's health insurance, for their status; asks the status
     when it is not known, unless the message names an overseas collectivity ("la secu a
     Tahiti c quel organisme"): its own body, then."""
-    status = current_status(turn)
-    if not status and (code := collectivity_named(turn, get_geography())):
-        return collectivity_reply(turn, get_geography(), code)
+    status = current_status(turn) or typed_status(turn)
+    geo = get_geography()
+    if not status and (code := collectivity_named(turn, geo)):
+        return collectivity_reply(turn, geo, code)
+    if not status and names_a_place(turn, geo):
+        return place_body_reply(session, turn, geo)
     department = turn.slot("department")
     info = queries.organism_for_status(session, status, department) if status else None
     if info is None:
         return Reply.say("ask_status_organism").then(Reply.say("organism_other_schemes"))
+    if info.is_local and turn.has_entity(*PLACE_ENTITIES):
+        # "j'habite à Nantes" after the body of a status handled by the local caisse
+        reply = contact_reply(session, turn, geo, general_if_unknown=False)
+        return reply.then(Reply.set(status=status))
     find_caisse = not department and info.is_local
     buttons = [button(content.render("button_find_caisse"), "contact")] if find_caisse else []
     reply = organism_text(info, buttons).then(Reply.set(status=status))
     if info.procedure_id:
         reply = reply.then(Reply.set(procedure=info.procedure_id))
     return reply
+
+
+def place_body_reply(session: Session, turn: Turn, geo: Geography) -> Reply:
+    """ "J'habite à Cayenne, je m'adresse où ?": the caisse that serves the place, and
+    that some statuses have another body (the status buttons)."""
+    reply = contact_reply(session, turn, geo, general_if_unknown=False)
+    if any(m.key == "caisse" for m in reply.messages):
+        reply = reply.then(Reply.say("organism_by_place"))
+    return reply
+
+
+def body_contact(session: Session, turn: Turn) -> Reply | None:
+    """ "Et leur numéro ?" right after the body of a status was named: that body again
+    (its site) when it is not the local caisse (MSA, CNMSS…); None otherwise."""
+    if turn.previous_action != ORGANISM_ACTION or turn.has_entity(*PLACE_ENTITIES):
+        return None
+    status = current_status(turn)
+    info = queries.organism_for_status(session, status, turn.slot("department")) if status else None
+    return organism_text(info) if info is not None and not info.is_local else None
 
 
 def situation_reply(session: Session, turn: Turn, geo: Geography) -> Reply:

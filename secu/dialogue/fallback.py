@@ -1,12 +1,29 @@
-"""The two-stage fallback's decisions: which topics to offer when a message was not
-understood, and what to say at each stage."""
+"""The two-stage fallback's decisions: what to offer when a message was not understood,
+and what to say at each stage.
+
+First stage: the content is searched for the message (:mod:`secu.knowledge.search`, the
+NLU's best intents as a second signal) and the best records are offered ("Votre question
+porte-t-elle sur… ?"); each button sends a payload of an existing intent that leads to
+the record's answer, which the two-stage fallback replays as the user's message. When
+nothing is found (or the search fails), the two best intents are offered instead. Then
+"Autre chose" asks to rephrase, and a second miss gets the honest "je n'ai pas compris".
+The message is searched in memory and never logged.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import logging
+from collections.abc import Mapping, Sequence
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from secu.content import Button, button, render
 from secu.dialogue.turn import Reply, Turn
+from secu.knowledge import search
+from secu.knowledge.search import Found
+
+log = logging.getLogger(__name__)
 
 # Intents never offered as a guess: they make no sense as a button.
 NOT_OFFERED = frozenset({"nlu_fallback", "out_of_scope", "affirm", "deny"})
@@ -31,13 +48,33 @@ def best_guesses(
     return guesses
 
 
-def ask_affirmation(turn: Turn, labels: Mapping[str, str]) -> Reply:
-    """'Did you mean…': the two best topics as buttons, and "something else"."""
+def record_button(found: Found) -> Button:
+    """A record found in the content, titled by its kind's answer (search_button_*)."""
+    return Button(render(f"search_button_{found.kind}", title=found.title), found.payload)
+
+
+def ask_affirmation(turn: Turn, labels: Mapping[str, str], found: Sequence[Found] = ()) -> Reply:
+    """'Is your question about…': the records found, else 'Did you mean…': the two best
+    topics; and "something else"."""
+    other = button(render("button_something_else"), OTHER_INTENT)
+    if found:
+        return Reply.say("ask_record", [*map(record_button, found), other])
     guesses = best_guesses(turn.intent_ranking, labels)
     buttons = [Button(labels[name], f"/{name}") for name in guesses]
-    buttons.append(button(render("button_something_else"), OTHER_INTENT))
     key = "ask_affirmation" if guesses else "ask_affirmation_no_guess"
-    return Reply.say(key, buttons)
+    return Reply.say(key, [*buttons, other])
+
+
+def offer(session: Session, turn: Turn, labels: Mapping[str, str]) -> Reply:
+    """The first stage: the records the content search finds for the message; the best
+    intents when it finds none or fails (a database error is logged, never the message)."""
+    try:
+        found = search.search(session, turn.text, turn.intent_ranking)
+    except SQLAlchemyError as error:
+        session.rollback()
+        log.warning("content search failed (%s): the intents are offered", type(error).__name__)
+        found = []
+    return ask_affirmation(turn, labels, found)
 
 
 def give_up() -> Reply:

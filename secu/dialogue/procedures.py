@@ -4,7 +4,11 @@ and how long it takes for the procedure shown last.
 The topic is the intent (``lost_number``, ``expatriate``…) or, for a reply ("oui",
 "je suis étudiant", a button), the topic of the previous answer. A situation (button or
 words of the message) or the status picks the procedure; when nothing does, the topic's
-default procedure is shown and its one question asked.
+default procedure is shown and its one question asked. A typed reply to that question
+is read as the button it tells ("aucun, j'ai tout perdu", "je bosse"); "oui"/"non" with
+a reason or a correction ("non, plutôt en Suisse") goes by the reason; "je ne sais pas"
+gets the question again. The follow-ups on the procedure shown last (documents, delay,
+cost, obligation, without a compte ameli) answer from its record, or say they do not know.
 
 Decisions from a Turn (and a knowledge-base session, the topics, the geography) to a
 Reply; no Rasa import. The adapters are actions/procedures.py.
@@ -12,21 +16,32 @@ Reply; no Rasa import. The adapters are actions/procedures.py.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from secu import content
 from secu.content import Button, button
-from secu.dialogue.contact import current_status, organism_text, situation_reply
-from secu.dialogue.topics import Situations, Topic
-from secu.dialogue.turn import Reply, Turn
+from secu.dialogue.contact import contact_reply, current_status, organism_text, situation_reply
+from secu.dialogue.topics import Situations, Topic, parse_payload
+from secu.dialogue.turn import Entity, Reply, Turn
 from secu.geo.geography import Geography
 from secu.knowledge import queries, render
 from secu.knowledge.queries import ProcedureInfo
 from secu.status import canonical_status
 
-YES_OR_NO = ("affirm", "deny")
+YES_OR_NO = ("affirm", "deny", "dont_know")
+UNSURE = "nlu_fallback"  # the NLU was unsure: a reply only when its words tell one
+# The answers that say how to reach the Assurance Maladie ("c'est payant ?" is about that).
+CONTACT_ANSWERS = frozenset(
+    {
+        "action_lookup_contact",
+        "action_lookup_organism",
+        "action_say_contact_from_abroad_general",
+        "action_say_ambiguous_number",
+    }
+)
 
 
 def topic_of(turn: Turn, known: Situations) -> tuple[Topic | None, bool]:
@@ -49,8 +64,12 @@ def topic_of(turn: Turn, known: Situations) -> tuple[Topic | None, bool]:
 
 
 def yes_or_no(turn: Turn, topic: Topic) -> Reply | str | None:
-    """What "oui" or "non" means: the answer to say, or the situation it picks."""
-    meaning = topic.reply(str(turn.intent)) if turn.slot("topic_question") else None
+    """What "oui", "non" or "je ne sais pas" means: the answer to say, or the situation it
+    picks; unsure of the answer, the question again."""
+    waiting = bool(turn.slot("topic_question")) and topic.question is not None
+    meaning = topic.reply(str(turn.intent)) if waiting else None
+    if meaning is None and waiting and turn.intent == "dont_know":
+        return Reply.say("topic_unsure").then(Reply.say(str(topic.question)))
     if meaning is None:  # no question waiting
         key = "what_else" if turn.intent == "affirm" else "anything_else"
         return Reply.say(key).then(Reply.set(topic_question=False))
@@ -59,20 +78,53 @@ def yes_or_no(turn: Turn, topic: Topic) -> Reply | str | None:
     return meaning.situation
 
 
+def as_button(turn: Turn, payload: str) -> Turn:
+    """The turn as if the button with ``payload`` had been clicked (the words kept)."""
+    intent, entities = parse_payload(payload)
+    found = tuple(Entity(name, value) for name, value in entities.items())
+    return replace(turn, intent=intent, entities=turn.entities + found)
+
+
+def read_as_button(turn: Turn, known: Situations) -> Turn:
+    """A typed reply to the topic's question, read as the button its words tell (the
+    question's ``typed_answers:`` words); unchanged when the topic's own situation words or a
+    button already say it, or when no question waits."""
+    asked = known.topics.get(str(turn.slot("topic")))
+    if not turn.slot("topic_question") or asked is None or asked.question is None:
+        return turn
+    if turn.has_entity("situation", "status") or known.detect(asked.name, turn.text):
+        return turn
+    chosen = known.typed_choice(asked.question, turn.text)
+    return as_button(turn, chosen) if chosen else turn
+
+
+def tells_a_situation(turn: Turn, known: Situations) -> bool:
+    """Whether the message tells a situation of the topic answered last ("et pour l'autre
+    parent ?" after a newborn, "c'est mon employeur qui m'envoie" to its question)."""
+    topic = known.topics.get(str(turn.slot("topic")))
+    return bool(topic and known.detect(topic.name, turn.text))
+
+
 def procedure_reply(session: Session, turn: Turn, known: Situations, geo: Geography) -> Reply:
     """The procedure for the topic and the user's situation (see the module's doc)."""
+    turn = read_as_button(turn, known)
+    if turn.intent == UNSURE and not tells_a_situation(turn, known):
+        return Reply()  # nothing understood: the fallback's turn (actions/procedures.py)
     topic, follow_up = topic_of(turn, known)
     if topic is None:  # a reply with no topic to attach it to
         return situation_reply(session, turn, geo)
     situation = known.of_topic(topic.name, turn.entity("situation"))
     if situation is None:
         situation = known.detect(topic.name, turn.text)
-    if follow_up and turn.intent in YES_OR_NO:
+    if situation is None and not follow_up:  # "et pour mes enfants ?" after the carte Vitale
+        situation = topic.after(turn.slot("topic"))
+    told = situation is not None or canonical_status(turn.entity("status")) is not None
+    if follow_up and turn.intent in YES_OR_NO and not told:
         meaning = yes_or_no(turn, topic)
         if isinstance(meaning, Reply):
             return meaning
         situation = meaning
-    elif follow_up and situation is None and canonical_status(turn.entity("status")) is None:
+    elif follow_up and not told:
         # "j'habite à Lyon" after a procedure: what fits that (the caisse, …)
         return situation_reply(session, turn, geo)
     return show_procedure(session, turn, topic, situation, follow_up=follow_up)
@@ -135,6 +187,40 @@ def shown_procedure(session: Session, turn: Turn) -> ProcedureInfo | None:
     return queries.procedure(session, procedure_id) if procedure_id else None
 
 
+def fact_reply(session: Session, turn: Turn, fact: str) -> Reply:
+    """What the procedure shown last costs, or whether it is compulsory (``fact``: its
+    ``cost`` or ``obligation`` field); that the assistant does not know when no source
+    says, and where to ask; which démarche, when none was shown."""
+    shown = shown_procedure(session, turn)
+    if shown is None:
+        return Reply.say(f"ask_which_procedure_{fact}")
+    value = getattr(shown, fact)
+    if value is None:
+        return Reply.say(f"procedure_no_{fact}", title=shown.title)
+    return Reply.say(f"procedure_{fact}", title=shown.title, **{fact: value})
+
+
+def cost_reply(session: Session, turn: Turn) -> Reply:
+    """ "C'est payant ?" right after a procedure: what it costs; right after how to reach
+    the Assurance Maladie: what calling or writing costs."""
+    if turn.previous_action in CONTACT_ANSWERS:
+        return Reply.say("contact_cost")
+    return fact_reply(session, turn, "cost")
+
+
+def obligation_reply(session: Session, turn: Turn) -> Reply:
+    """ "Je suis obligé ?": whether the procedure shown last is compulsory."""
+    return fact_reply(session, turn, "obligation")
+
+
+def without_account_reply(session: Session, turn: Turn) -> Reply:
+    """ "Et si je n'ai pas de compte ameli ?": the other ways, for the procedure shown last."""
+    shown = shown_procedure(session, turn)
+    if shown is None:
+        return Reply.say("without_account")
+    return Reply.say("procedure_without_account", title=shown.title)
+
+
 def documents_reply(session: Session, turn: Turn) -> Reply:
     """The documents to prepare for the procedure shown last."""
     shown = shown_procedure(session, turn)
@@ -152,3 +238,25 @@ def delay_reply(session: Session, turn: Turn) -> Reply:
     if shown.delays:
         return Reply.say("procedure_delay", title=shown.title, delays=shown.delays)
     return Reply.say("procedure_no_delay", title=shown.title)
+
+
+AMBIGUOUS_QUESTION = "ambiguous_number"  # "the phone number, or your own number?"
+
+
+def ambiguous_number_reply(
+    session: Session, turn: Turn, known: Situations, geo: Geography
+) -> Reply:
+    """A typed answer to "which number: the phone number, or your own?" ("celui pour
+    appeler", "le mien, celui de ma carte"): what its button would have given; another
+    topic asked instead is answered; otherwise the question again."""
+    chosen = known.typed_choice(AMBIGUOUS_QUESTION, turn.text)
+    if chosen is None and turn.intent in known.topics:
+        return procedure_reply(session, turn, known, geo)
+    if chosen is None:
+        return Reply.say("ambiguous_number_again")
+    clicked = as_button(turn, chosen)
+    if clicked.intent == "contact":
+        return contact_reply(session, clicked, geo)
+    if clicked.intent in known.topics:
+        return procedure_reply(session, clicked, known, geo)
+    return Reply.say(str(clicked.intent))  # nir_info: the fixed answer of that name

@@ -10,7 +10,9 @@ lock).
 
 This module orchestrates; :mod:`~secu.knowledge.checks` holds the checks,
 :mod:`~secu.knowledge.records`, :mod:`~secu.knowledge.read_procedures` and
-:mod:`~secu.knowledge.read_bodies` read each file into rows.
+:mod:`~secu.knowledge.read_bodies` read each file into rows,
+:mod:`~secu.knowledge.read_search` the searchable records, whose full-text index
+:mod:`~secu.knowledge.search` builds once the rows are in.
 
 ``python -m secu.knowledge.loader`` loads the database of the settings
 (``DATABASE_URL``, ``KNOWLEDGE_DIR``, ``GEO_DIR``) and prints one line.
@@ -33,21 +35,25 @@ from sqlalchemy import MetaData, Table, inspect, select, text
 from sqlalchemy.engine import Connection, Engine
 
 from secu.geo.geography import Geography, get_geography
-from secu.knowledge import models
+from secu.knowledge import models, search
 from secu.knowledge.checks import Checker, KnowledgeError, read_kind
 from secu.knowledge.db import SQLITE_BEGIN_OPTION, get_engine
 from secu.knowledge.models import Base
 from secu.knowledge.read_bodies import read_local_bodies, read_organisms, read_statuses
 from secu.knowledge.read_procedures import read_procedures, read_situations
+from secu.knowledge.read_search import Sources, read_search
 from secu.knowledge.records import Content, read_departments, read_sources
+from secu.knowledge.words import ANALYZER_VERSION, WORDS_FILE, load_analyzer
 from secu.settings import get_settings
-from secu.text import content_parts
+from secu.text import ContentError, content_parts
 
 # Bump when the loader changes what it writes without any source file or table changing.
-LOADER_VERSION = 2
+LOADER_VERSION = 3
 
 # Each kind is ``<kind>.yml`` and/or a folder ``<kind>/`` of YAML files (a file per topic).
 KNOWLEDGE_KINDS = ("sources", "procedures", "organisms", "local_bodies", "statuses", "situations")
+# Read for the searchable records only (the dialogue reads them itself).
+SEARCH_KINDS = ("glossary", "intent_labels", "search")
 GEO_FILES = ("departments.csv",)
 
 # Tables an earlier loader wrote and this one does not: dropped when the base is rebuilt
@@ -90,9 +96,10 @@ def _schema_fingerprint() -> str:
 def content_hash(knowledge_dir: Path | str, geo_dir: Path | str) -> str:
     """SHA-256 of the source files, the table definitions and the loader version."""
     digest = hashlib.sha256()
-    digest.update(f"loader:{LOADER_VERSION}\n".encode())
+    digest.update(f"loader:{LOADER_VERSION}:{ANALYZER_VERSION}\n".encode())
     digest.update(_schema_fingerprint().encode())
-    knowledge = [p for kind in KNOWLEDGE_KINDS for p in content_parts(Path(knowledge_dir), kind)]
+    kinds = (*KNOWLEDGE_KINDS, *SEARCH_KINDS)
+    knowledge = [p for kind in kinds for p in content_parts(Path(knowledge_dir), kind)]
     for path in [*knowledge, *(Path(geo_dir) / name for name in GEO_FILES)]:
         try:
             data = path.read_bytes()
@@ -132,8 +139,35 @@ def read_content(knowledge_dir: Path | str, geo_dir: Path | str) -> Content:
     organisms = read_organisms(content, knowledge_dir / "organisms.yml", check)
     read_local_bodies(content, knowledge_dir / "local_bodies.yml", departments, organisms, check)
     read_statuses(content, knowledge_dir / "statuses.yml", procedure_ids, organisms, check)
+    _search_records(content, knowledge_dir, procedures, raw_situations, organisms, check)
     check.raise_if_any()
     return content
+
+
+def _search_records(
+    content: Content,
+    knowledge_dir: Path,
+    procedures: list,
+    situations: Mapping,
+    organisms: Mapping[str, str],
+    check: Checker,
+) -> None:
+    """The searchable records, of consistent content only (no problem reported twice)."""
+    if check.errors:
+        return
+    try:
+        analyzer = load_analyzer(knowledge_dir)
+    except ContentError as error:
+        check.error(WORDS_FILE, str(error))
+        return
+    sources = Sources(
+        procedures,
+        situations,
+        read_kind(knowledge_dir, "glossary").get("terms") or {},
+        read_kind(knowledge_dir, "intent_labels"),
+        read_kind(knowledge_dir, "search").get("topics") or {},
+    )
+    read_search(content, sources, organisms, analyzer, check)
 
 
 # -- writing -----------------------------------------------------------------------------
@@ -162,7 +196,7 @@ def load_report(engine: Engine, knowledge_dir: Path | str, geo_dir: Path | str) 
     if report is not None:
         return report
     content = read_content(knowledge_dir, geo_dir)
-    counts = content.counts
+    counts = {**content.counts, "search_records": content.count(models.SearchRecord)}
     with engine.connect() as connection:
         if engine.dialect.name == "sqlite":
             connection = connection.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
@@ -186,12 +220,14 @@ def _rebuild(
     retired = MetaData()
     for name in RETIRED_TABLES:
         Table(name, retired).drop(connection, checkfirst=True)
+    search.drop_index(connection)
     Base.metadata.drop_all(connection)
     Base.metadata.create_all(connection)
     for table in Base.metadata.sorted_tables:
         rows = content.rows.get(table.name)
         if rows:
             connection.execute(table.insert(), rows)
+    search.build_index(connection)
     built_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     meta = {"content_hash": digest, "built_at": built_at, "counts": json.dumps(counts)}
     connection.execute(

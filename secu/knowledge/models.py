@@ -73,6 +73,8 @@ class Procedure(Base):
     audience = Column(Text, nullable=False)
     summary = Column(Text, nullable=False)
     delays = Column(Text, nullable=True)
+    cost = Column(Text, nullable=True)  # what it costs, when a source says (optional field)
+    obligation = Column(Text, nullable=True)  # whether it is compulsory, when a source says
     checked_on = Column(Date, nullable=False)
 
 
@@ -238,3 +240,23 @@ class StatusRuleSource(Base):
 
 
 LOCAL = "local"  # StatusRule.organism_kind for "the caisse of the place of residence"
+
+
+# -- the content search ------------------------------------------------------------------
+
+
+class SearchRecord(Base):
+    """A record the assistant can offer when it is unsure of a message: the button that
+    leads to its answer, and its searchable terms (secu.knowledge.search builds the
+    database's full-text index over ``head`` and ``body`` and queries it)."""
+
+    __tablename__ = "kb_search"
+
+    id = Column(Integer, primary_key=True, autoincrement=False)  # the full-text row id
+    key = Column(String(96), nullable=False, unique=True)  # "procedure:<id>", "term:<key>"…
+    kind = Column(String(16), nullable=False)  # procedure, term, organism, local_body
+    topic = Column(KEY, nullable=False, index=True)  # the intent its button sends
+    title = Column(Text, nullable=False)  # what its button shows (answers: search_button_*)
+    payload = Column(Text, nullable=False, unique=True)  # what its button sends
+    head = Column(Text, nullable=False)  # terms of its title, names and questions
+    body = Column(Text, nullable=False)  # terms of the rest of its text

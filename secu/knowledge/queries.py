@@ -44,6 +44,8 @@ class ProcedureInfo:
     statuses: tuple[str, ...] = ()
     is_default: bool = False
     situations: tuple[str, ...] = ()
+    cost: str | None = None
+    obligation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -215,6 +217,8 @@ def procedure(session: Session, procedure_id: str) -> ProcedureInfo | None:
         statuses=tuple(status for status, _ in found.get("status", ())),
         is_default=bool(row.is_default),
         situations=tuple(situation for situation, _ in found.get("situation", ())),
+        cost=row.cost,
+        obligation=row.obligation,
     )
 
 

@@ -37,6 +37,8 @@ def read_procedures(
         seen.add(pid)
         topic = check.text(where, record, "topic")
         is_default = _is_default(record, topic, pid, defaults, where, check)
+        cost, cost_sources = sourced_fact(where, record, "cost", check)
+        obligation, obligation_sources = sourced_fact(where, record, "obligation", check)
         content.add(
             models.Procedure,
             id=pid,
@@ -47,9 +49,11 @@ def read_procedures(
             audience=check.text(where, record, "audience"),
             summary=check.text(where, record, "summary"),
             delays=check.optional_text(where, record, "delays"),
+            cost=cost,
+            obligation=obligation,
             checked_on=check.date(where, record.get("checked_on")),
         )
-        _add_texts(content, pid, record, where, check)
+        _add_texts(content, pid, record, [*cost_sources, *obligation_sources], where, check)
         _add_choices(content, pid, topic, record, situations, where, check)
     return seen
 
@@ -73,10 +77,30 @@ def _is_default(
     return bool(is_default)
 
 
+def sourced_fact(
+    where: str, record: Mapping[str, Any], name: str, check: Checker
+) -> tuple[str | None, list[str]]:
+    """An optional fact with its own sources (``cost``, ``obligation``):
+    ``{text: …, sources: [keys]}``; (None, []) when the record does not say."""
+    raw = record.get(name)
+    if raw is None:
+        return None, []
+    if not isinstance(raw, dict) or set(raw) != {"text", "sources"}:
+        check.error(where, f"'{name}' must be {{text: …, sources: […]}}")
+        return None, []
+    return check.text(where, raw, "text"), check.sources(f"{where} {name}", raw)
+
+
 def _add_texts(
-    content: Content, pid: str, record: Mapping[str, Any], where: str, check: Checker
+    content: Content,
+    pid: str,
+    record: Mapping[str, Any],
+    more_sources: list[str],
+    where: str,
+    check: Checker,
 ) -> None:
-    """Steps, documents, links and sources, in the order of the file."""
+    """Steps, documents, links and sources (the record's, then those of its sourced
+    facts), in the order of the file."""
     for index, step in enumerate(check.texts(where, record, "steps", empty=False)):
         content.add(models.ProcedureStep, procedure_id=pid, position=index, text=step)
     for index, doc in enumerate(check.texts(where, record, "documents", empty=True)):
@@ -90,7 +114,8 @@ def _add_texts(
             check.error(where, f"link outside the official sites: {url}")
         title = check.text(where, link, "title")
         content.add(models.ProcedureLink, procedure_id=pid, position=index, title=title, url=url)
-    for index, key in enumerate(check.sources(where, record)):
+    keys = dict.fromkeys([*check.sources(where, record), *more_sources])
+    for index, key in enumerate(keys):
         content.add(models.ProcedureSource, procedure_id=pid, position=index, source_key=key)
 
 

@@ -43,7 +43,7 @@ def test_greet_says_it_is_unofficial_and_offers_topics(domain) -> None:
     assert {"/lost_number", "/born_abroad", "/contact"} <= {b["payload"] for b in buttons}
 
 
-def test_affirmation_offers_the_two_best_intents_in_french(domain) -> None:
+def test_affirmation_offers_the_two_best_intents_in_french(domain, knowledge_db) -> None:
     ranking = [
         {"name": "nlu_fallback", "confidence": 0.5},
         {"name": "contact", "confidence": 0.31},
@@ -63,7 +63,7 @@ def test_affirmation_offers_the_two_best_intents_in_french(domain) -> None:
     assert titles[-1] == "Autre chose"
 
 
-def test_affirmation_without_ranking_still_answers_in_french(domain) -> None:
+def test_affirmation_without_ranking_still_answers_in_french(domain, knowledge_db) -> None:
     messages, _ = run_action(ActionAskAffirmation(), make_tracker("???", "nlu_fallback"), domain)
     assert messages[0]["text"].startswith("Je ne suis pas sûr")
     assert [b["payload"] for b in messages[0]["buttons"]] == ["/out_of_scope"]

@@ -316,9 +316,7 @@ def test_how_long_the_procedure_shown_last_takes(domain) -> None:
 
 
 def test_a_procedure_without_a_known_delay_says_so_and_who_can_tell(domain) -> None:
-    tracker = make_tracker(
-        "c'est long ?", "ask_delay", slots={"procedure": "carte_vitale_lost_or_stolen"}
-    )
+    tracker = make_tracker("c'est long ?", "ask_delay", slots={"procedure": "born_abroad_papers"})
     messages, _ = run_action(ActionProcedureDelay(), tracker, domain)
     assert said(messages) == ["procedure_no_delay"]
     assert "pas de délai précis" in messages[0]["text"]

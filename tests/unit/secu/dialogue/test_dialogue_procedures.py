@@ -251,5 +251,7 @@ def test_documents_or_delays_without_a_procedure_ask_which(session) -> None:
 def test_the_delay_of_the_procedure_shown_last(session) -> None:
     reply = delay_reply(session, Turn(slots={"procedure": "born_abroad"}))
     assert keys(reply) == ["procedure_delay"] and "9 mois" in text(reply)
-    reply = delay_reply(session, Turn(slots={"procedure": "carte_vitale_lost_or_stolen"}))
+    reply = delay_reply(session, Turn(slots={"procedure": "born_abroad_papers"}))
     assert keys(reply) == ["procedure_no_delay"]
+    reply = delay_reply(session, Turn(slots={"procedure": "carte_vitale_lost_or_stolen"}))
+    assert keys(reply) == ["procedure_delay"] and "2 à 3 semaines" in text(reply)
