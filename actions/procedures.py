@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.adapter import TurnAction
 from secu.dialogue import procedures
+from secu.dialogue.elsewhere import get_elsewhere, health_first
 from secu.dialogue.topics import get_situations
 from secu.dialogue.turn import Reply, Turn
 from secu.geo.geography import get_geography
@@ -27,9 +28,10 @@ class ActionLookupProcedure(TurnAction):
         return "action_lookup_procedure"
 
     async def decide(self, turn: Turn) -> Reply:
-        return await run_in_session(
+        reply = await run_in_session(
             procedures.procedure_reply, turn, get_situations(), get_geography()
         )
+        return health_first(turn, reply, get_elsewhere())
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]

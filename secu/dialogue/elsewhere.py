@@ -104,3 +104,20 @@ def elsewhere_reply(turn: Turn, elsewhere: Elsewhere) -> Reply:
     out-of-scope answer when it is about no known area."""
     area = elsewhere.area_of(turn.text)
     return Reply.say(area.answer if area is not None else GENERIC_ANSWER)
+
+
+HEALTH = "health"  # the area of health worries: its answer gives the emergency numbers
+# The topics about getting care, where someone may tell a symptom while asking about the
+# AME, the C2S or a cover that is late ("j'ai de la fièvre, je fais quoi sans papiers ?").
+CARE_TOPICS = frozenset({"health_aid", "not_covered"})
+
+
+def health_first(turn: Turn, reply: Reply, elsewhere: Elsewhere) -> Reply:
+    """A symptom told in a message about getting care: the emergency numbers come first,
+    then the topic's answer; no health worry goes without them."""
+    if turn.intent not in CARE_TOPICS:
+        return reply
+    area = elsewhere.area_of(turn.text)
+    if area is None or area.key != HEALTH:
+        return reply
+    return Reply.say(area.answer).then(reply)

@@ -316,3 +316,40 @@ def test_a_well_formed_file_is_read_in_its_order() -> None:
     )
     assert [a.key for a in read.areas] == ["b", "a"]
     assert read.area_of("mes impots").key == "b" and read.get("c") is None
+
+
+# -- a symptom told while asking about care gets the emergency numbers first --------------
+
+
+TOPIC_ANSWER = Reply.say("ask_health_aid")
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("j'ai de la fievre depuis 3 jours je fais quoi", "health_aid"),
+        ("sans papiers et j'ai tres mal au ventre, je peux voir un medecin ?", "health_aid"),
+        ("toujours pas de secu et mon fils vomit depuis hier", "not_covered"),
+    ],
+)
+def test_a_symptom_about_care_gets_the_emergency_numbers_first(places, text, intent) -> None:
+    from secu.dialogue.elsewhere import health_first
+
+    reply = health_first(Turn(text=text, intent=intent), TOPIC_ANSWER, places)
+    assert [m.key for m in reply.messages] == ["elsewhere_health", "ask_health_aid"]
+    shown = answer("elsewhere_health").text
+    assert "15" in shown and "112" in shown and "114" in shown
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("je suis sans papiers, comment me soigner ?", "health_aid"),
+        ("j'ai de la fievre et j'ai perdu ma carte vitale", "carte_vitale"),
+    ],
+)
+def test_no_symptom_or_another_topic_keeps_the_topic_answer(places, text, intent) -> None:
+    from secu.dialogue.elsewhere import health_first
+
+    reply = health_first(Turn(text=text, intent=intent), TOPIC_ANSWER, places)
+    assert reply == TOPIC_ANSWER
