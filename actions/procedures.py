@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -43,54 +44,57 @@ class ActionLookupProcedure(TurnAction):
         return events
 
 
-class ActionProcedureDocuments(TurnAction):
+class ProcedureFollowUp(TurnAction):
+    """A follow-up about the procedure shown last, decided in a database session by
+    ``reply`` (a function of secu.dialogue.procedures)."""
+
+    action_name = ""
+
+    @staticmethod
+    @abstractmethod
+    def reply(session: Any, turn: Turn) -> Reply:
+        """The decision (abstract here, so that rasa_sdk registers only the subclasses)."""
+
+    def name(self) -> str:
+        return self.action_name
+
+    async def decide(self, turn: Turn) -> Reply:
+        return await run_in_session(self.reply, turn)
+
+
+class ActionProcedureDocuments(ProcedureFollowUp):
     """The documents to prepare for the procedure shown last."""
 
-    def name(self) -> str:
-        return "action_procedure_documents"
-
-    async def decide(self, turn: Turn) -> Reply:
-        return await run_in_session(procedures.documents_reply, turn)
+    action_name = "action_procedure_documents"
+    reply = staticmethod(procedures.documents_reply)
 
 
-class ActionProcedureDelay(TurnAction):
+class ActionProcedureDelay(ProcedureFollowUp):
     """How long the procedure shown last usually takes."""
 
-    def name(self) -> str:
-        return "action_procedure_delay"
-
-    async def decide(self, turn: Turn) -> Reply:
-        return await run_in_session(procedures.delay_reply, turn)
+    action_name = "action_procedure_delay"
+    reply = staticmethod(procedures.delay_reply)
 
 
-class ActionProcedureCost(TurnAction):
+class ActionProcedureCost(ProcedureFollowUp):
     """What the procedure shown last costs ("et c'est payant ?")."""
 
-    def name(self) -> str:
-        return "action_procedure_cost"
-
-    async def decide(self, turn: Turn) -> Reply:
-        return await run_in_session(procedures.cost_reply, turn)
+    action_name = "action_procedure_cost"
+    reply = staticmethod(procedures.cost_reply)
 
 
-class ActionProcedureObligation(TurnAction):
+class ActionProcedureObligation(ProcedureFollowUp):
     """Whether the procedure shown last is compulsory ("je suis obligé ?")."""
 
-    def name(self) -> str:
-        return "action_procedure_obligation"
-
-    async def decide(self, turn: Turn) -> Reply:
-        return await run_in_session(procedures.obligation_reply, turn)
+    action_name = "action_procedure_obligation"
+    reply = staticmethod(procedures.obligation_reply)
 
 
-class ActionProcedureWithoutAccount(TurnAction):
+class ActionProcedureWithoutAccount(ProcedureFollowUp):
     """The procedure shown last without a compte ameli ("et si je n'ai pas de compte ?")."""
 
-    def name(self) -> str:
-        return "action_procedure_without_account"
-
-    async def decide(self, turn: Turn) -> Reply:
-        return await run_in_session(procedures.without_account_reply, turn)
+    action_name = "action_procedure_without_account"
+    reply = staticmethod(procedures.without_account_reply)
 
 
 class ActionAmbiguousNumberReply(TurnAction):

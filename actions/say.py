@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from abc import abstractmethod
+
 from actions.adapter import TurnAction
 from secu.dialogue.turn import Reply, Turn
 
@@ -28,7 +30,10 @@ FIXED_ANSWERS = (
 class SayAction(TurnAction):
     """Sends one fixed answer."""
 
-    key = ""
+    @property
+    @abstractmethod
+    def key(self) -> str:
+        """The answer's key (abstract here, so that rasa_sdk registers only the subclasses)."""
 
     def name(self) -> str:
         return f"action_say_{self.key}"

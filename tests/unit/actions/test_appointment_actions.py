@@ -18,6 +18,7 @@ from actions.appointment import (
     ValidateAppointmentForm,
 )
 from tests.adapters import make_tracker, run_action, said
+from tests.adapters import slot_values as slots
 
 pytestmark = pytest.mark.usefixtures("knowledge_db", "empty_agenda")
 
@@ -27,10 +28,6 @@ FILLED = {
     "appointment_channel": "phone",
     "appointment_department": "33",
 }
-
-
-def slots(events) -> dict:
-    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
 
 
 def extract(text: str, intent: str = "inform", entities=None, sender="test", **slot_values):

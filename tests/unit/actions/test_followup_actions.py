@@ -18,17 +18,10 @@ from actions.procedures import (
     ActionProcedureObligation,
     ActionProcedureWithoutAccount,
 )
-from tests.adapters import action_event, make_tracker, run_action, said
+from tests.adapters import action_event, make_tracker, run_action, said, texts
+from tests.adapters import slot_values as slots
 
 pytestmark = pytest.mark.usefixtures("knowledge_db")
-
-
-def texts(messages) -> str:
-    return "\n".join(m.get("text") or "" for m in messages)
-
-
-def slots(events) -> dict:
-    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
 
 
 def test_is_it_free_after_a_lost_carte_vitale(domain) -> None:

@@ -10,17 +10,10 @@ from actions.procedures import (
     ActionProcedureDelay,
     ActionProcedureDocuments,
 )
-from tests.adapters import action_event, make_tracker, run_action, said, user_event
+from tests.adapters import action_event, make_tracker, run_action, said, texts, user_event
+from tests.adapters import slot_values as slots
 
 pytestmark = pytest.mark.usefixtures("knowledge_db")
-
-
-def texts(messages) -> str:
-    return "\n".join(m.get("text") or "" for m in messages)
-
-
-def slots(events) -> dict:
-    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
 
 
 def test_born_abroad_without_status_gives_the_steps_and_asks_the_situation(domain) -> None:
