@@ -97,6 +97,13 @@ class ActionProcedureWithoutAccount(ProcedureFollowUp):
     reply = staticmethod(procedures.without_account_reply)
 
 
+class ActionProcedureWhere(ProcedureFollowUp):
+    """ "Je la demande où ?": where and how, every step of the procedure shown last."""
+
+    action_name = "action_procedure_where"
+    reply = staticmethod(procedures.where_reply)
+
+
 class ActionAmbiguousNumberReply(TurnAction):
     """A typed answer to "the phone number, or your own number?"."""
 

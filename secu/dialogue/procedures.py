@@ -221,6 +221,15 @@ def without_account_reply(session: Session, turn: Turn) -> Reply:
     return Reply.say("procedure_without_account", title=shown.title)
 
 
+def where_reply(session: Session, turn: Turn) -> Reply:
+    """ "Je la demande où ?": where and how to do the procedure shown last, every step."""
+    shown = shown_procedure(session, turn)
+    if shown is None:
+        return Reply.say("ask_which_procedure_where")
+    text = render.where(shown)
+    return Reply.say(text.key, [], **text.values)
+
+
 def documents_reply(session: Session, turn: Turn) -> Reply:
     """The documents to prepare for the procedure shown last."""
     shown = shown_procedure(session, turn)

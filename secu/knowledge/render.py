@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from secu import content
-from secu.knowledge.queries import ContactInfo, PhoneInfo, ProcedureInfo, StatusInfo
+from secu.knowledge.queries import ContactInfo, LinkInfo, PhoneInfo, ProcedureInfo, StatusInfo
 
 MAX_STEPS_IN_CHAT = 3
 
@@ -71,6 +71,11 @@ def status(info: StatusInfo) -> Text:
     return Text("organism", values)
 
 
+def link_lines(links: Iterable[LinkInfo]) -> str:
+    """Official links, one "title : url" line each."""
+    return lines(content.render("procedure_link", title=link.title, url=link.url) for link in links)
+
+
 def procedure(shown: ProcedureInfo) -> Text:
     """The summary, the first key steps and the official link: short enough for a chat."""
     steps = [
@@ -84,12 +89,20 @@ def procedure(shown: ProcedureInfo) -> Text:
             "summary": shown.summary,
             "steps": lines(steps),
             "more_steps": lines([content.render("procedure_more_steps")] if more else []),
-            "link": lines(
-                content.render("procedure_link", title=link.title, url=link.url)
-                for link in shown.links[:1]
-            ),
+            "link": link_lines(shown.links[:1]),
         },
     )
+
+
+def where(shown: ProcedureInfo) -> Text:
+    """Where and how to do a procedure: every step (the chat answer shows the first ones
+    only) and every official link."""
+    steps = (
+        content.render("procedure_step", number=number, step=step)
+        for number, step in enumerate(shown.steps, start=1)
+    )
+    values = {"title": shown.title, "steps": lines(steps), "links": link_lines(shown.links)}
+    return Text("procedure_where", values)
 
 
 def documents(shown: ProcedureInfo) -> Text:

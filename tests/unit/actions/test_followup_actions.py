@@ -16,6 +16,7 @@ from actions.procedures import (
     ActionLookupProcedure,
     ActionProcedureCost,
     ActionProcedureObligation,
+    ActionProcedureWhere,
     ActionProcedureWithoutAccount,
 )
 from tests.adapters import action_event, make_tracker, run_action, said, texts
@@ -51,6 +52,14 @@ def test_without_a_compte_ameli_after_the_attestation(domain) -> None:
     messages, _ = run_action(ActionProcedureWithoutAccount(), tracker, domain)
     assert "sans compte ameli" in texts(messages)
     assert "3646 (service gratuit + prix de l'appel)" in texts(messages)
+
+
+def test_where_to_ask_for_the_c2s(domain) -> None:
+    tracker = make_tracker("je la demande ou ?", "ask_where", slots={"procedure": "health_aid_css"})
+    messages, _ = run_action(ActionProcedureWhere(), tracker, domain)
+    assert said(messages) == ["procedure_where"]
+    assert "Complémentaire santé solidaire" in texts(messages)
+    assert "compte ameli" in texts(messages)
 
 
 def test_my_own_number_typed_after_which_number(domain) -> None:

@@ -16,6 +16,7 @@ from secu.dialogue.procedures import (
     next_steps,
     procedure_reply,
     topic_of,
+    where_reply,
     yes_or_no,
 )
 from secu.dialogue.topics import Situations, get_situations
@@ -255,3 +256,24 @@ def test_the_delay_of_the_procedure_shown_last(session) -> None:
     assert keys(reply) == ["procedure_no_delay"]
     reply = delay_reply(session, Turn(slots={"procedure": "carte_vitale_lost_or_stolen"}))
     assert keys(reply) == ["procedure_delay"] and "2 à 3 semaines" in text(reply)
+
+
+def test_where_to_ask_for_the_procedure_shown_last(session) -> None:
+    """ "Je la demande où ?" after the Complémentaire santé solidaire: every step, the
+    compte ameli among them, and every official link (the chat answer showed 3 steps)."""
+    reply = where_reply(session, Turn(slots={"procedure": "health_aid_css"}))
+    assert keys(reply) == ["procedure_where"]
+    shown = queries.procedure(session, "health_aid_css")
+    assert shown is not None and len(shown.steps) > 3
+    assert "compte ameli" in text(reply)
+    for number, step in enumerate(shown.steps, start=1):
+        assert f"{number}. {step}" in text(reply)
+    for link in shown.links:
+        assert link.url in text(reply)
+    assert buttons(reply) == []
+
+
+def test_where_without_a_procedure_asks_which(session) -> None:
+    reply = where_reply(session, Turn())
+    assert keys(reply) == ["ask_which_procedure_where"]
+    assert {b["title"] for b in buttons(reply)} >= {"Attestation de droits", "Carte Vitale"}
