@@ -12,6 +12,16 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from secu.content import answer
 from secu.dialogue.turn import Entity, Reply, Turn
+from secu.language import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    conversation_language,
+    speaking,
+    speaking_language,
+)
+
+LANGUAGE_SLOT = "language"
+SWITCH_LANGUAGE = "switch_language"  # "in English please", "en français svp"
 
 
 def previous_action(tracker: Tracker) -> str | None:
@@ -42,24 +52,47 @@ def read_turn(tracker: Tracker) -> Turn:
         for r in message.get("intent_ranking") or []
         if r.get("name")
     )
+    text = text if isinstance(text, str) else ""
+    intent = (message.get("intent") or {}).get("name")
     return Turn(
-        text=text if isinstance(text, str) else "",
-        intent=(message.get("intent") or {}).get("name"),
+        text=text,
+        intent=intent,
         entities=entities,
         slots=dict(tracker.slots),
         sender=tracker.sender_id,
         intent_ranking=ranking,
         previous_action=previous_action(tracker),
+        language=chosen_language(text, intent, entities, tracker.slots.get(LANGUAGE_SLOT)),
     )
 
 
+def chosen_language(
+    text: str, intent: str | None, entities: tuple[Entity, ...], current: Any
+) -> str:
+    """The language to answer in: the one a button asks for (the widget's switch sends
+    ``/switch_language{"language": "en"}``), else what the words tell (secu.language)."""
+    clicked = [e.value for e in entities if e.name == LANGUAGE_SLOT and e.value in LANGUAGES]
+    if intent == SWITCH_LANGUAGE and clicked:
+        return str(clicked[-1])
+    return conversation_language(text, current, asking=intent == SWITCH_LANGUAGE)
+
+
+def language_slot(turn: Turn) -> dict[str, str]:
+    """The language slot to set when the message changed the conversation's language."""
+    changed = (turn.slot(LANGUAGE_SLOT) or DEFAULT_LANGUAGE) != turn.language
+    return {LANGUAGE_SLOT: turn.language} if changed else {}
+
+
 def apply(reply: Reply, dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
-    """Sends the reply's answers and returns its events."""
+    """Sends the reply's answers (in the language being spoken: secu.language.speaking)
+    and returns its events."""
     for message in reply.messages:
         chosen = answer(message.key)
         buttons = message.buttons if message.buttons is not None else chosen.buttons
         dispatcher.utter_message(
-            text=chosen.render(**message.values), buttons=[b.as_dict() for b in buttons]
+            text=chosen.render(**message.values),
+            buttons=[b.as_dict() for b in buttons],
+            json_message={"lang": speaking_language()},  # the widget's lang attribute
         )
     events: list[dict[str, Any]] = [SlotSet(name, value) for name, value in reply.slots.items()]
     if reply.forget_message:
@@ -76,4 +109,7 @@ class TurnAction(Action, ABC):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        return apply(await self.decide(read_turn(tracker)), dispatcher)
+        turn = read_turn(tracker)
+        with speaking(turn.language):
+            events = apply(await self.decide(turn), dispatcher)
+        return [SlotSet(name, value) for name, value in language_slot(turn).items()] + events

@@ -17,10 +17,11 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.adapter import TurnAction, apply, read_turn
+from actions.adapter import TurnAction, apply, language_slot, read_turn
 from secu.dialogue import booking, booking_asks, booking_list
 from secu.dialogue.turn import Reply, Turn
 from secu.knowledge.db import run_in_session
+from secu.language import speaking
 
 
 def now() -> dt.datetime:
@@ -56,11 +57,13 @@ class ValidateAppointmentForm(FormValidationAction):
 
     async def extract(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
         """Sends what the message calls for and returns the slots it changes."""
-        decision = booking.booking_changes(read_turn(tracker))
-        if isinstance(decision, booking.ToBook):
-            decision = await run_in_session(booking.book, decision, now(), locked=True)
-        apply(decision, dispatcher)
-        return dict(decision.slots)
+        turn = read_turn(tracker)
+        with speaking(turn.language):
+            decision = booking.booking_changes(turn)
+            if isinstance(decision, booking.ToBook):
+                decision = await run_in_session(booking.book, decision, now(), locked=True)
+            apply(decision, dispatcher)
+        return {**language_slot(turn), **decision.slots}
 
 
 class ActionStartAppointment(TurnAction):

@@ -8,10 +8,11 @@ from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.adapter import TurnAction, apply, read_turn
+from actions.adapter import TurnAction, apply, language_slot, read_turn
 from secu.dialogue import nir
 from secu.dialogue.turn import Reply, Turn
 from secu.geo.geography import get_geography
+from secu.language import speaking
 
 
 class ActionCheckNIR(TurnAction):
@@ -32,10 +33,12 @@ class ActionAskNIR(TurnAction):
         return Reply.say("ask_nir")
 
 
-def slot_values(reply: Reply, dispatcher: CollectingDispatcher) -> dict[str, Any]:
-    """A form validation's result: the reply's answers sent, its slots as a dict."""
-    apply(Reply(messages=reply.messages), dispatcher)
-    return dict(reply.slots)
+def slot_values(reply: Reply, dispatcher: CollectingDispatcher, turn: Turn) -> dict[str, Any]:
+    """A form validation's result: the reply's answers sent in the conversation's
+    language, its slots (and the language, when the message changed it) as a dict."""
+    with speaking(turn.language):
+        apply(Reply(messages=reply.messages), dispatcher)
+    return {**language_slot(turn), **reply.slots}
 
 
 class ValidateNIRForm(FormValidationAction):
@@ -47,7 +50,8 @@ class ValidateNIRForm(FormValidationAction):
     async def extract_nir_status(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return slot_values(nir.extract_status(read_turn(tracker)), dispatcher)
+        turn = read_turn(tracker)
+        return slot_values(nir.extract_status(turn), dispatcher, turn)
 
     async def validate_nir_status(
         self,
@@ -56,4 +60,4 @@ class ValidateNIRForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> dict[str, Any]:
-        return slot_values(nir.validate_status(value), dispatcher)
+        return slot_values(nir.validate_status(value), dispatcher, read_turn(tracker))

@@ -24,6 +24,7 @@ FIXED_ANSWERS = (
     "appointment_stopped",
     "appointment_free",
     "nothing_to_stop",
+    "language_switched",
 )
 
 

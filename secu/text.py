@@ -27,6 +27,20 @@ FRENCH_MONTHS = (
     "novembre",
     "décembre",
 )
+ENGLISH_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def fold(text: str) -> str:

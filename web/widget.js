@@ -4,6 +4,22 @@
  *   <script src="https://your.site/widget.js" data-server="https://bot.your.site"
  *           data-title="Assistant sécu" data-color="#1d4f91" defer></script>
  * The conversation lives in sessionStorage: it survives a reload and ends with the tab.
+ *
+ * Languages (issue #15), French and English (the table STRINGS below):
+ * - data-lang="en" starts the interface in English (default "fr"); data-title-en is the
+ *   English title (data-title the French one). data-lang-param="lang" lets the page's
+ *   address override data-lang (?lang=en: the demo page).
+ * - An English conversation opens with /switch_language{"language":"en"} instead of
+ *   /greet: the server answers in English from its first message. When the page asks for
+ *   another language than the stored conversation began with, the widget switches to it
+ *   and, on opening, sends that payload once (silently).
+ * - The header's button "English" / "Français" sends that payload as a user message
+ *   (shown as "English") and switches the interface at once.
+ * - The server tags its messages with custom.lang ("fr" / "en"), on the message or in a
+ *   custom-only message after it (Rasa's REST channel splits them): it becomes the
+ *   message's lang attribute, and the interface follows the language of the answers
+ *   (the server follows what the person types). Untagged messages inherit the widget's
+ *   lang; user messages get the interface language.
  */
 (function () {
   "use strict";
@@ -11,21 +27,81 @@
   var script = document.currentScript;
   var data = (script && script.dataset) || {};
   var SERVER = (data.server || window.location.origin).replace(/\/+$/, "");
-  var TITLE = data.title || "Assistant sécu";
   var COLOR = /^#[0-9a-fA-F]{6}$/.test(data.color || "") ? data.color : "#1d4f91";
   var TIMEOUT_MS = Number(data.timeout) > 0 ? Number(data.timeout) : 20000;
   var STORE_KEY = "secu-assistant:" + SERVER;
   var URL_PATTERN = /https?:\/\/[^\s<>"]+[^\s<>".,;:!?)\]]/g;
+  var STRINGS = {
+    fr: {
+      name: "Français",
+      title: data.title || "Assistant sécu",
+      sub: "Assistant non officiel, indépendant de l'Assurance Maladie",
+      launcher: "Une question ?",
+      open: "Une question ? Ouvrir l'assistant (non officiel)",
+      unread: [" nouveau message", " nouveaux messages"],
+      log: "Conversation",
+      input: "Votre message",
+      send: "Envoyer",
+      restart: "Nouvelle conversation",
+      close: "Fermer l'assistant",
+      replies: "Réponses proposées",
+      typing: "L'assistant écrit…",
+      error:
+        "Le service ne répond pas pour le moment. Vérifiez votre connexion et réessayez, ou appelez le 3646.",
+      retry: "Réessayer",
+    },
+    en: {
+      name: "English",
+      title: data.titleEn || "Social security assistant",
+      sub: "Unofficial assistant, independent of the Assurance Maladie",
+      launcher: "A question?",
+      open: "A question? Open the assistant (unofficial)",
+      unread: [" new message", " new messages"],
+      log: "Conversation",
+      input: "Your message",
+      send: "Send",
+      restart: "New conversation",
+      close: "Close the assistant",
+      replies: "Suggested replies",
+      typing: "The assistant is typing…",
+      error:
+        "The service is not answering at the moment. Check your connection and try again, or call 3646 (from France).",
+      retry: "Try again",
+    },
+  };
+  var PARAM = data.langParam && window.URLSearchParams;
+  var LANG =
+    known(PARAM && new URLSearchParams(location.search).get(data.langParam)) ||
+    known(data.lang) ||
+    "fr";
 
   var state = load();
   var els = {};
   var masked = Object.create(null); // text -> its stored form
-  var pending = null; // the last message sent, for "Réessayer"
+  var pending = null; // the last message sent, for "Réessayer" / "Try again"
+
+  function known(lang) {
+    return lang === "fr" || lang === "en" ? lang : null;
+  }
+
+  function t() {
+    return STRINGS[state.lang];
+  }
+
+  function switchPayload(lang) {
+    return '/switch_language{"language":"' + lang + '"}';
+  }
 
   function load() {
     try {
       var saved = JSON.parse(sessionStorage.getItem(STORE_KEY) || "null");
       if (saved && typeof saved.sender === "string" && Array.isArray(saved.messages)) {
+        saved.lang = known(saved.lang) || LANG;
+        if (saved.start !== LANG) {
+          // the page asks for another language than the conversation began with
+          saved.ask = saved.ask || saved.lang !== LANG;
+          saved.start = saved.lang = LANG;
+        }
         return saved;
       }
     } catch (e) {
@@ -35,7 +111,7 @@
   }
 
   function fresh() {
-    return { sender: newId(), messages: [], open: false, unread: 0 };
+    return { sender: newId(), messages: [], open: false, unread: 0, lang: LANG, start: LANG };
   }
 
   /* What is stored keeps NIR-shaped numbers masked ("1 85 05 •• ••• ••• ••"); the screen
@@ -146,6 +222,7 @@
     Object.keys(attrs || {}).forEach(function (key) {
       if (key === "text") node.textContent = attrs[key];
       else if (key === "className") node.className = attrs[key];
+      else if (attrs[key] == null) return;
       else if (key.indexOf("on") === 0) node.addEventListener(key.slice(2), attrs[key]);
       else node.setAttribute(key, attrs[key]);
     });
@@ -181,8 +258,9 @@
       ".sa-badge{min-width:22px;height:22px;padding:0 6px;border-radius:11px;background:#fff;color:#b00020;font-size:13px;font-weight:700;display:inline-flex;align-items:center;justify-content:center}",
       ".sa-panel{position:fixed;right:20px;bottom:84px;z-index:2147483001;width:380px;max-width:calc(100vw - 40px);height:600px;max-height:calc(100vh - 110px);display:flex;flex-direction:column;background:#fff;border-radius:12px;box-shadow:0 6px 30px rgba(0,0,0,.3);overflow:hidden;transition:opacity .15s,transform .15s}",
       ".sa-panel[hidden]{display:none}",
-      ".sa-head{background:" + c + ";color:#fff;padding:10px 12px;display:flex;align-items:flex-start;gap:8px}",
-      ".sa-titles{flex:1;min-width:0}",
+      ".sa-head{background:" + c + ";color:#fff;padding:10px 12px;display:flex;flex-wrap:wrap;align-items:flex-start;gap:8px}",
+      ".sa-titles{flex:1 1 200px;min-width:0}",
+      ".sa-tools{display:flex;gap:6px;margin-left:auto}",
       ".sa-title{margin:0;font-size:17px;font-weight:700;color:#fff}",
       ".sa-sub{margin:2px 0 0;font-size:13px;color:#fff}",
       ".sa-head button{background:transparent;color:#fff;border:1px solid #fff;border-radius:6px;min-height:32px;padding:2px 8px;font-size:13px;cursor:pointer}",
@@ -209,7 +287,7 @@
   function build() {
     var style = el("style", { text: css() });
     els.badge = el("span", { className: "sa-badge", "aria-hidden": "true" });
-    els.launcherText = el("span", { text: "Une question ?" });
+    els.launcherText = el("span");
     els.launcher = el(
       "button",
       {
@@ -226,7 +304,6 @@
       role: "log",
       "aria-live": "polite",
       "aria-relevant": "additions",
-      "aria-label": "Conversation",
       tabindex: "0",
     });
     els.typing = el("div", { className: "sa-typing", role: "status", "aria-live": "polite" });
@@ -238,11 +315,18 @@
       maxlength: "1000",
       enterkeyhint: "send",
     });
+    els.label = el("label", { className: "sa-label", for: "sa-input" });
+    els.send = el("button", { type: "submit", className: "sa-send" });
     els.form = el("form", { className: "sa-form", onsubmit: onSubmit }, [
-      el("label", { className: "sa-label", for: "sa-input", text: "Votre message" }),
+      els.label,
       els.input,
-      el("button", { type: "submit", className: "sa-send", text: "Envoyer" }),
+      els.send,
     ]);
+    els.title = el("h2", { id: "sa-title", className: "sa-title" });
+    els.sub = el("p", { className: "sa-sub" });
+    els.lang = el("button", { type: "button", onclick: switchLanguage });
+    els.restart = el("button", { type: "button", onclick: restart });
+    els.close = el("button", { type: "button", onclick: close, text: "✕" });
     els.panel = el(
       "section",
       {
@@ -255,29 +339,48 @@
       },
       [
         el("div", { className: "sa-head" }, [
-          el("div", { className: "sa-titles" }, [
-            el("h2", { id: "sa-title", className: "sa-title", text: TITLE }),
-            el("p", {
-              className: "sa-sub",
-              text: "Assistant non officiel, indépendant de l'Assurance Maladie",
-            }),
-          ]),
-          el("button", { type: "button", onclick: restart, text: "Nouvelle conversation" }),
-          el("button", {
-            type: "button",
-            "aria-label": "Fermer l'assistant",
-            onclick: close,
-            text: "✕",
-          }),
+          el("div", { className: "sa-titles" }, [els.title, els.sub]),
+          el("div", { className: "sa-tools" }, [els.lang, els.restart, els.close]),
         ]),
         els.log,
         els.typing,
         els.form,
       ]
     );
-    els.root = el("div", { className: "sa-root", lang: "fr" }, [style, els.panel, els.launcher]);
+    els.root = el("div", { className: "sa-root" }, [style, els.panel, els.launcher]);
     document.body.appendChild(els.root);
     document.addEventListener("keydown", onKeydown);
+  }
+
+  /* The interface strings in the interface language (state.lang). */
+  function renderTexts() {
+    var s = t();
+    var other = STRINGS[state.lang === "fr" ? "en" : "fr"];
+    els.root.setAttribute("lang", state.lang);
+    els.launcherText.textContent = s.launcher;
+    els.log.setAttribute("aria-label", s.log);
+    els.label.textContent = s.input;
+    els.send.textContent = s.send;
+    els.title.textContent = s.title;
+    els.sub.textContent = s.sub;
+    els.lang.textContent = other.name;
+    els.lang.setAttribute("lang", state.lang === "fr" ? "en" : "fr");
+    els.restart.textContent = s.restart;
+    els.close.setAttribute("aria-label", s.close);
+    if (els.typing.textContent) els.typing.textContent = s.typing;
+    renderBadge();
+  }
+
+  function setLang(lang) {
+    state.lang = lang;
+    save();
+    renderTexts();
+  }
+
+  function switchLanguage() {
+    var to = state.lang === "fr" ? "en" : "fr";
+    setLang(to);
+    send(switchPayload(to), STRINGS[to].name);
   }
 
   function renderBadge() {
@@ -286,28 +389,30 @@
     els.badge.style.display = count ? "" : "none";
     els.launcher.setAttribute(
       "aria-label",
-      "Une question ? Ouvrir l'assistant (non officiel)" +
-        (count ? ", " + count + (count > 1 ? " nouveaux messages" : " nouveau message") : "")
+      t().open + (count ? ", " + count + t().unread[count > 1 ? 1 : 0] : "")
     );
     els.launcher.setAttribute("aria-expanded", state.open ? "true" : "false");
   }
 
   function renderMessage(message, isLast) {
     if (message.from === "user") {
-      els.log.appendChild(el("div", { className: "sa-msg sa-user", text: message.text }));
+      els.log.appendChild(
+        el("div", { className: "sa-msg sa-user", lang: message.lang, text: message.text })
+      );
       return;
     }
     if (message.text) {
-      var bubble = el("div", { className: "sa-msg sa-bot" });
+      var bubble = el("div", { className: "sa-msg sa-bot", lang: message.lang });
       bubble.appendChild(richText(message.text));
       els.log.appendChild(bubble);
     }
     if (isLast && message.buttons && message.buttons.length) {
-      var group = el("div", { className: "sa-buttons", role: "group", "aria-label": "Réponses proposées" });
+      var group = el("div", { className: "sa-buttons", role: "group", "aria-label": t().replies });
       message.buttons.forEach(function (button) {
         group.appendChild(
           el("button", {
             type: "button",
+            lang: message.lang,
             text: button.title,
             onclick: function () {
               els.input.focus(); // the buttons are replaced by the answer
@@ -333,11 +438,8 @@
   }
 
   function showError() {
-    var retry = el("button", { type: "button", text: "Réessayer", onclick: retryLast });
-    var box = el("div", { className: "sa-error", role: "alert" }, [
-      "Le service ne répond pas pour le moment. Vérifiez votre connexion et réessayez, ou appelez le 3646.",
-      retry,
-    ]);
+    var retry = el("button", { type: "button", text: t().retry, onclick: retryLast });
+    var box = el("div", { className: "sa-error", role: "alert" }, [t().error, retry]);
     els.log.appendChild(box);
     scrollDown();
   }
@@ -349,7 +451,7 @@
   function send(payload, shown) {
     var text = String(payload || "").trim();
     if (!text) return;
-    state.messages.push({ from: "user", text: shown || text });
+    state.messages.push({ from: "user", text: shown || text, lang: state.lang });
     save();
     renderAll();
     post(text);
@@ -357,7 +459,7 @@
 
   function post(payload) {
     pending = { payload: payload };
-    els.typing.textContent = "L'assistant écrit…";
+    els.typing.textContent = t().typing;
     var controller = window.AbortController ? new AbortController() : null;
     var timer = setTimeout(function () {
       if (controller) controller.abort();
@@ -376,17 +478,31 @@
         clearTimeout(timer);
         pending = null;
         els.typing.textContent = "";
+        var untagged = [];
+        var spoken = null;
         (Array.isArray(replies) ? replies : []).forEach(function (reply) {
+          var lang = known(reply && reply.custom && reply.custom.lang);
+          if (lang) {
+            untagged.forEach(function (message) {
+              message.lang = lang; // a custom-only message tags the texts before it
+            });
+            untagged = [];
+            spoken = lang;
+          }
           if (!reply || (!reply.text && !reply.buttons)) return;
-          state.messages.push({
+          var message = {
             from: "bot",
             text: typeof reply.text === "string" ? reply.text : "",
             buttons: (reply.buttons || []).filter(function (b) {
               return b && typeof b.title === "string" && typeof b.payload === "string";
             }),
-          });
+            lang: lang || undefined,
+          };
+          if (!lang) untagged.push(message);
+          state.messages.push(message);
           if (!state.open) state.unread += 1;
         });
+        if (spoken && spoken !== state.lang) setLang(spoken); // the conversation's language
         save();
         renderAll();
         renderBadge();
@@ -421,7 +537,19 @@
     renderBadge();
     renderAll();
     els.input.focus();
-    if (!state.messages.length && !pending) post("/greet");
+    greet();
+  }
+
+  /* A new conversation opens with a greeting in the interface language; a conversation
+     whose language the page changed tells the server once. */
+  function greet() {
+    var ask = state.ask;
+    state.ask = false;
+    if (!state.messages.length) {
+      if (!pending) post(state.lang === "fr" ? "/greet" : switchPayload(state.lang));
+    } else if (ask) {
+      post(switchPayload(state.lang));
+    }
   }
 
   function close() {
@@ -438,22 +566,25 @@
   }
 
   function restart() {
+    var lang = state.lang;
     state = fresh();
     state.open = true;
+    state.lang = lang;
     pending = null;
     masked = Object.create(null);
     save();
     renderAll();
     els.input.focus();
-    post("/greet");
+    greet();
   }
 
   function start() {
     build();
-    renderBadge();
+    renderTexts();
     if (state.open) {
       els.panel.hidden = false;
       renderAll();
+      greet();
     }
   }
 

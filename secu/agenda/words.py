@@ -12,21 +12,26 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from secu.agenda.french_time import DAYS
+from secu.agenda.french_time import DAYS, ENGLISH_DAYS
 from secu.settings import get_settings
 from secu.text import Keywords, fold, read_yaml
 
 _LATER = "later"  # the one key of Words.later
 
-_RANKS = (
-    ("1", r"premier|premiere|1er|1ere|1"),
-    ("2", r"deuxieme|second|seconde|2e|2eme|2"),
-    ("3", r"troisieme|3e|3eme|3"),
-    ("4", r"quatrieme|4e|4eme|4"),
-    ("5", r"cinquieme|dernier|derniere|5e|5eme|5"),
+_RANKS = (  # French, then English
+    ("1", r"premier|premiere|1er|1ere|first|1st|1"),
+    ("2", r"deuxieme|second|seconde|2e|2eme|2nd|2"),
+    ("3", r"troisieme|3e|3eme|third|3rd|3"),
+    ("4", r"quatrieme|4e|4eme|fourth|4th|4"),
+    ("5", r"cinquieme|dernier|derniere|5e|5eme|fifth|last|5th|5"),
 )
-_RANK = re.compile(r"\b(?:le|la|l)?\s*(" + "|".join(p for _, p in _RANKS) + r")\b")
+_RANK = re.compile(r"\b(?:le|la|l|the)?\s*(" + "|".join(p for _, p in _RANKS) + r")\b")
 _HOUR = re.compile(r"\b(\d{1,2})\s*(?:h|heures?|:)\s*(\d{2})?\b")
+# A day named in French or in English ("mardi", "tuesday"), folded.
+_DAY_NAMES = tuple(
+    (index, fold(french), fold(english))
+    for index, (french, english) in enumerate(zip(DAYS, ENGLISH_DAYS, strict=True))
+)
 
 
 @dataclass(frozen=True)
@@ -78,7 +83,10 @@ def pick_time(text: str, offered: list[dt.datetime]) -> dt.datetime | None:
         chosen = None
     if chosen is not None:
         return chosen if chosen in offered else None
-    day = next((i for i, name in enumerate(DAYS) if re.search(rf"\b{name}\b", folded)), None)
+    day = next(
+        (i for i, *names in _DAY_NAMES if any(re.search(rf"\b{n}\b", folded) for n in names)),
+        None,
+    )
     hour = _HOUR.search(folded)
     candidates = offered
     if day is not None:

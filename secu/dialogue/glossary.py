@@ -28,6 +28,7 @@ from typing import Any
 
 from secu.content import Button, button, render
 from secu.dialogue.turn import Reply, Turn
+from secu.language import DEFAULT_LANGUAGE, LANGUAGES, localized, speaking_language
 from secu.settings import get_settings
 from secu.text import ContentError, fold, keyword_pattern, read_yaml
 
@@ -76,7 +77,7 @@ class Glossary:
         return next((t for t in self.terms if t.named_in(text)), None)
 
 
-def _term(key: str, entry: Any) -> Term:
+def _term(key: str, entry: Any, language: str = DEFAULT_LANGUAGE) -> Term:
     where = f"{GLOSSARY_FILE}: term {key!r}"
     if not isinstance(entry, Mapping) or set(FIELDS) - set(entry):
         raise ContentError(f"{where} needs {', '.join(FIELDS)}")
@@ -92,30 +93,38 @@ def _term(key: str, entry: Any) -> Term:
         raise ContentError(f"{where}: each button needs a title and a /payload")
     return Term(
         key=key,
-        title=str(entry["title"]),
-        definition=" ".join(str(entry["definition"]).split()),
-        buttons=tuple(Button(str(b["title"]), str(b["payload"])) for b in buttons),
+        title=str(localized(entry, "title", language)),
+        definition=" ".join(str(localized(entry, "definition", language)).split()),
+        buttons=tuple(
+            Button(str(localized(b, "title", language)), str(b["payload"])) for b in buttons
+        ),
         sources=tuple(str(s) for s in entry["sources"]),
         checked_on=entry["checked_on"],
         patterns=tuple(keyword_pattern(n) for n in names),
     )
 
 
-def parse_glossary(raw: Mapping[str, Any]) -> Glossary:
-    """The glossary from the file's content; a :class:`ContentError` names what is wrong."""
+def parse_glossary(raw: Mapping[str, Any], language: str = DEFAULT_LANGUAGE) -> Glossary:
+    """The glossary from the file's content, its texts in ``language`` (``<field>_en``
+    where the file has them); a :class:`ContentError` names what is wrong."""
     terms = raw.get("terms")
     if not isinstance(terms, Mapping) or not terms:
         raise ContentError(f"{GLOSSARY_FILE}: a mapping 'terms' is expected")
-    return Glossary(tuple(_term(str(key), entry) for key, entry in terms.items()))
+    return Glossary(tuple(_term(str(key), entry, language) for key, entry in terms.items()))
 
 
-def load_glossary(folder: Path) -> Glossary:
-    return parse_glossary(read_yaml(folder / GLOSSARY_FILE))
+def load_glossary(folder: Path, language: str = DEFAULT_LANGUAGE) -> Glossary:
+    return parse_glossary(read_yaml(folder / GLOSSARY_FILE), language)
 
 
-@lru_cache(maxsize=1)
 def get_glossary() -> Glossary:
-    return load_glossary(get_settings().knowledge_dir)
+    """The glossary in the language being spoken (secu.language.speaking)."""
+    return _glossary(speaking_language())
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def _glossary(language: str) -> Glossary:
+    return load_glossary(get_settings().knowledge_dir, language)
 
 
 def _entity_values(turn: Turn) -> Iterable[object]:

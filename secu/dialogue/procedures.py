@@ -16,6 +16,7 @@ Reply; no Rasa import. The adapters are actions/procedures.py.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -29,6 +30,7 @@ from secu.dialogue.turn import Entity, Reply, Turn
 from secu.geo.geography import Geography
 from secu.knowledge import queries, render
 from secu.knowledge.queries import ProcedureInfo
+from secu.language import localized
 from secu.status import canonical_status
 
 YES_OR_NO = ("affirm", "deny", "dont_know")
@@ -177,7 +179,7 @@ def next_steps(topic: Topic, shown: ProcedureInfo) -> list[Button]:
     for step in topic.buttons:
         leads_back = any(f'"{s}"' in step["payload"] for s in shown.situations)
         if not leads_back:
-            buttons.append(Button(step["title"], step["payload"]))
+            buttons.append(Button(localized(step, "title"), step["payload"]))
     return buttons
 
 
@@ -221,22 +223,26 @@ def without_account_reply(session: Session, turn: Turn) -> Reply:
     return Reply.say("procedure_without_account", title=shown.title)
 
 
-def where_reply(session: Session, turn: Turn) -> Reply:
-    """ "Je la demande où ?": where and how to do the procedure shown last, every step."""
+def shown_text(
+    session: Session, turn: Turn, compose: Callable[[ProcedureInfo], render.Text], ask: str
+) -> Reply:
+    """A text composed from the procedure shown last (``compose``: a function of
+    secu.knowledge.render); the question ``ask`` (which démarche?) when none was shown."""
     shown = shown_procedure(session, turn)
     if shown is None:
-        return Reply.say("ask_which_procedure_where")
-    text = render.where(shown)
+        return Reply.say(ask)
+    text = compose(shown)
     return Reply.say(text.key, [], **text.values)
+
+
+def where_reply(session: Session, turn: Turn) -> Reply:
+    """ "Je la demande où ?": where and how to do the procedure shown last, every step."""
+    return shown_text(session, turn, render.where, "ask_which_procedure_where")
 
 
 def documents_reply(session: Session, turn: Turn) -> Reply:
     """The documents to prepare for the procedure shown last."""
-    shown = shown_procedure(session, turn)
-    if shown is None:
-        return Reply.say("ask_which_procedure")
-    text = render.documents(shown)
-    return Reply.say(text.key, [], **text.values)
+    return shown_text(session, turn, render.documents, "ask_which_procedure")
 
 
 def delay_reply(session: Session, turn: Turn) -> Reply:

@@ -18,11 +18,12 @@ from types import MappingProxyType
 from typing import Any
 
 from secu.content import Button
+from secu.language import DEFAULT_LANGUAGE
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 # Questions asked aside while a form waits for an answer ("c'est quoi la CFE ?"): the rules
 # answer them and the form asks again; their words are never read as the form's answer.
-ASIDE_INTENTS = frozenset({"define_term", "bot_challenge"})
+ASIDE_INTENTS = frozenset({"define_term", "bot_challenge", "switch_language"})
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class Turn:
     sender: str = ""
     intent_ranking: tuple[tuple[str, float], ...] = ()
     previous_action: str | None = None  # the bot's last action before this message
+    language: str = DEFAULT_LANGUAGE  # the language to answer in (secu.language)
 
     def entity(self, name: str) -> str | None:
         """The last value of an entity in the message, as text."""

@@ -78,6 +78,20 @@ class Procedure(Base):
     checked_on = Column(Date, nullable=False)
 
 
+class Translation(Base):
+    """A text of a record in another language than French (issue #15): the record's
+    ``<field>_en`` in the content files. ``position`` orders the items of a list field
+    (steps, documents, link titles); 0 for a single field."""
+
+    __tablename__ = "kb_translation"
+    record_kind = Column(String(16), primary_key=True)  # "procedure"
+    record_key = Column(KEY, primary_key=True)
+    field = Column(String(16), primary_key=True)  # title, summary, step, link…
+    position = Column(Integer, primary_key=True)
+    language = Column(String(8), primary_key=True)
+    text = Column(Text, nullable=False)
+
+
 class ProcedureStep(Base):
     __tablename__ = "kb_procedure_step"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from secu.geo.geography import DepartmentNames
 from secu.knowledge import statements as sql
 from secu.knowledge.models import LOCAL
+from secu.language import DEFAULT_LANGUAGE, speaking_language
 
 # -- returned values -------------------------------------------------------------------
 
@@ -202,7 +203,7 @@ def procedure(session: Session, procedure_id: str) -> ProcedureInfo | None:
     found: dict[str, list[tuple[str, str | None]]] = {}
     for kind, _position, first, second in session.execute(sql.PROCEDURE_CHILDREN, {"pid": row.id}):
         found.setdefault(kind, []).append((first, second))
-    return ProcedureInfo(
+    info = ProcedureInfo(
         id=row.id,
         topic=row.topic,
         title=row.title,
@@ -219,6 +220,41 @@ def procedure(session: Session, procedure_id: str) -> ProcedureInfo | None:
         situations=tuple(situation for situation, _ in found.get("situation", ())),
         cost=row.cost,
         obligation=row.obligation,
+    )
+    language = speaking_language()
+    return info if language == DEFAULT_LANGUAGE else translated(session, info, language)
+
+
+def translated(session: Session, info: ProcedureInfo, language: str) -> ProcedureInfo:
+    """The procedure's texts in ``language`` where the content has them (kb_translation),
+    its French texts elsewhere."""
+    rows = session.execute(
+        sql.TRANSLATIONS, {"kind": "procedure", "key": info.id, "language": language}
+    )
+    texts = {(row.field, row.position): row.text for row in rows}
+    if not texts:
+        return info
+
+    def one(field: str, french: str | None) -> str | None:
+        return texts.get((field, 0), french) if french is not None else None
+
+    def items(field: str, french: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(texts.get((field, index), text) for index, text in enumerate(french))
+
+    return replace(
+        info,
+        title=texts.get(("title", 0), info.title),
+        audience=texts.get(("audience", 0), info.audience),
+        summary=texts.get(("summary", 0), info.summary),
+        delays=one("delays", info.delays),
+        cost=one("cost", info.cost),
+        obligation=one("obligation", info.obligation),
+        steps=items("step", info.steps),
+        documents=items("document", info.documents),
+        links=tuple(
+            LinkInfo(texts.get(("link", index), link.title), link.url)
+            for index, link in enumerate(info.links)
+        ),
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from secu.knowledge import models
 from secu.knowledge.checks import SNAKE_CASE, Checker, is_official_url
 from secu.knowledge.records import Content
+from secu.language import OTHER_LANGUAGES
 
 
 def read_situations(raw: Mapping[str, Any], check: Checker) -> dict[str, str]:
@@ -55,7 +56,58 @@ def read_procedures(
         )
         _add_texts(content, pid, record, [*cost_sources, *obligation_sources], where, check)
         _add_choices(content, pid, topic, record, situations, where, check)
+        read_translations(content, "procedure", pid, record, where, check)
     return seen
+
+
+SOURCED_FACT_KEYS = {"text", "sources", *(f"text_{language}" for language in OTHER_LANGUAGES)}
+SINGLE_FIELDS = ("title", "audience", "summary", "delays")
+LIST_FIELDS = {"step": "steps", "document": "documents"}
+
+
+def read_translations(
+    content: Content, kind: str, key: str, record: Mapping[str, Any], where: str, check: Checker
+) -> None:
+    """The record's texts in the other languages (``<field>_en``; lists item for item,
+    link titles, the text of its sourced facts) as translation rows."""
+    for language in OTHER_LANGUAGES:
+        texts: list[tuple[str, int, Any]] = [
+            (name, 0, record.get(f"{name}_{language}")) for name in SINGLE_FIELDS
+        ]
+        texts += [
+            (name, 0, fact.get(f"text_{language}"))
+            for name in ("cost", "obligation")
+            if isinstance(fact := record.get(name), dict)
+        ]
+        for field, name in LIST_FIELDS.items():
+            translated = record.get(f"{name}_{language}")
+            if translated is None:
+                continue
+            if not isinstance(translated, list) or len(translated) != len(record.get(name) or []):
+                check.error(where, f"'{name}_{language}' must have one item per item of '{name}'")
+                continue
+            texts += [(field, index, item) for index, item in enumerate(translated)]
+        links = record.get("links") or []
+        texts += [
+            ("link", index, link.get(f"title_{language}"))
+            for index, link in enumerate(links)
+            if isinstance(link, dict)
+        ]
+        for field, position, text in texts:
+            if text is None:
+                continue
+            if not isinstance(text, str) or not text.strip():
+                check.error(where, f"'{field}' in {language} must be a text")
+                continue
+            content.add(
+                models.Translation,
+                record_kind=kind,
+                record_key=key,
+                field=field,
+                position=position,
+                language=language,
+                text=text.strip(),
+            )
 
 
 def _is_default(
@@ -85,8 +137,8 @@ def sourced_fact(
     raw = record.get(name)
     if raw is None:
         return None, []
-    if not isinstance(raw, dict) or set(raw) != {"text", "sources"}:
-        check.error(where, f"'{name}' must be {{text: …, sources: […]}}")
+    if not isinstance(raw, dict) or not {"text", "sources"} <= set(raw) <= SOURCED_FACT_KEYS:
+        check.error(where, f"'{name}' must be {{text: …, text_en: …, sources: […]}}")
         return None, []
     return check.text(where, raw, "text"), check.sources(f"{where} {name}", raw)
 

@@ -37,6 +37,14 @@ def _tag(name: str) -> Any:
 
 PROCEDURE = select(*_procedure.c).where(_procedure.c.id == bindparam("pid"))
 
+# A record's texts in another language (models.Translation).
+_translation = models.Translation.__table__
+TRANSLATIONS = select(_translation.c.field, _translation.c.position, _translation.c.text).where(
+    _translation.c.record_kind == bindparam("kind"),
+    _translation.c.record_key == bindparam("key"),
+    _translation.c.language == bindparam("language"),
+)
+
 # Steps, documents, links, sources and statuses of a procedure in one query.
 PROCEDURE_CHILDREN = union_all(
     select(_tag("step"), _step.c.position, _step.c.text.label("a"), null().label("b")).where(

@@ -18,11 +18,18 @@ from datetime import date
 
 from secu.content import render
 from secu.geo.geography import Geography, get_geography
+from secu.language import ENGLISH, speaking_language
 from secu.nir.number import mask, validate
 from secu.nir.place import Place, either, place
-from secu.text import FRENCH_MONTHS
+from secu.text import ENGLISH_MONTHS, FRENCH_MONTHS
 
 MONTH_NAMES = FRENCH_MONTHS
+
+
+def month_names() -> tuple[str, ...]:
+    """The month names of the language being spoken."""
+    return ENGLISH_MONTHS if speaking_language() == ENGLISH else MONTH_NAMES
+
 
 # Corsica has two departments (2A, 2B) since 1 January 1976; before, code 20.
 CORSICA_SPLIT_YEAR = 1976
@@ -76,9 +83,9 @@ def _month(code: str) -> tuple[int | None, str, str | None]:
     """The month (or None), its label and the note that explains a special code."""
     value = int(code)
     if 1 <= value <= 12:
-        return value, MONTH_NAMES[value - 1], None
+        return value, month_names()[value - 1], None
     if 31 <= value <= 42:
-        name = MONTH_NAMES[value - 31]
+        name = month_names()[value - 31]
         return value - 30, name, render("nir_note_month_incomplete", code=code, month=name)
     return None, render("nir_month_unknown"), render("nir_note_month_unknown", code=code)
 

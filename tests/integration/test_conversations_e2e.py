@@ -6,7 +6,7 @@ The format of tests/e2e/*.yml::
 
     conversations:
       - name: what it shows
-        class: follow-up | typed answer | term | long message | meeting | place | topic
+        class: follow-up | typed answer | term | long message | meeting | place | topic | english
         turns:
           - user: what the person types          # or `click: <a button's title>` of the
             says: [words the answer must hold]    # previous answer: its payload is sent

@@ -3,7 +3,9 @@ demo page, against the real assistant; accessibility checked with axe-core."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -60,19 +62,44 @@ def page(browser, demo_page: str) -> Iterator:
     context.close()
 
 
-def launcher(page):
-    return page.get_by_role("button", name="Ouvrir l'assistant (non officiel)")
+# The interface in each language (issue #15): the launcher's name, the input's label.
+LAUNCHER = {"fr": "Ouvrir l'assistant (non officiel)", "en": "Open the assistant (unofficial)"}
+INPUT = {"fr": "Votre message", "en": "Your message"}
+SWITCH = {lang: f'/switch_language{{"language":"{lang}"}}' for lang in ("fr", "en")}
 
 
-def open_with_keyboard(page) -> None:
-    launcher(page).focus()
+def launcher(page, lang: str = "fr"):
+    return page.get_by_role("button", name=LAUNCHER[lang])
+
+
+def open_with_keyboard(page, lang: str = "fr") -> None:
+    launcher(page, lang).focus()
     page.keyboard.press("Enter")
-    expect(page.get_by_label("Votre message")).to_be_focused()
+    expect(page.get_by_label(INPUT[lang])).to_be_focused()
 
 
-def say(page, text: str) -> None:
-    page.get_by_label("Votre message").fill(text)
+def say(page, text: str, lang: str = "fr") -> None:
+    page.get_by_label(INPUT[lang]).fill(text)
     page.keyboard.press("Enter")
+
+
+def fake_assistant(page, answer) -> list[str]:
+    """The widget's requests answered by ``answer(message)`` instead of the assistant;
+    returns the messages posted, in order."""
+    posted: list[str] = []
+
+    def handle(route) -> None:
+        message = json.loads(route.request.post_data)["message"]
+        posted.append(message)
+        route.fulfill(json=answer(message))
+
+    page.route("**/webhooks/rest/webhook", handle)
+    return posted
+
+
+def answered(page) -> None:
+    """Waits until no answer is coming."""
+    expect(page.locator(".sa-typing")).to_have_text("")
 
 
 def bot_messages(page):
@@ -258,4 +285,175 @@ def test_no_accessibility_violation_closed_and_open(browser, demo_page: str) -> 
     assert axe_violations(page) == []
     if SCREENSHOT:
         page.screenshot(path=SCREENSHOT)
+    context.close()
+
+
+# Issue #15: English. Rasa's REST channel sends the server's custom.lang as a message of
+# its own after the texts; the widget also takes it on the message itself.
+def switch_answer(message: str) -> list[dict]:
+    if message == "/greet":
+        return [{"text": "Bonjour, je suis un assistant non officiel.", "custom": {"lang": "fr"}}]
+    lang = "en" if message == SWITCH["en"] else "fr"
+    return [{"text": f"Language {lang}."}, {"custom": {"lang": lang}}]
+
+
+def test_switching_to_english_gets_english_answers(page) -> None:
+    open_with_keyboard(page)
+    expect(bot_messages(page).first).to_contain_text("non officiel")
+    answered(page)
+    switch = page.get_by_role("button", name="English", exact=True)
+    expect(switch).to_have_attribute("lang", "en")
+    greeted = bot_messages(page).count()
+    switch.click()
+    expect(page.locator(".sa-user").last).to_have_text("English")
+    expect(page.locator(".sa-user").last).to_have_attribute("lang", "en")
+    expect(page.locator(".sa-root")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("button", name="Français", exact=True)).to_have_attribute("lang", "fr")
+    expect(bot_messages(page).nth(greeted)).to_have_attribute("lang", "en")
+    answered(page)
+    before = bot_messages(page).count()
+    say(page, "how do I get a social security number? I was born in Morocco", "en")
+    expect(page.locator(".sa-user").last).to_have_attribute("lang", "en")
+    expect(bot_messages(page).nth(before)).to_be_visible()
+    answered(page)
+    answer = "\n".join(bot_messages(page).all_inner_texts()[before:])
+    assert re.search(r"\b(born|number)\b", answer, re.IGNORECASE), answer
+    for index in range(before, bot_messages(page).count()):
+        expect(bot_messages(page).nth(index)).to_have_attribute("lang", "en")
+    expect(page.locator(".sa-root")).to_have_attribute("lang", "en")
+    expect(page.get_by_label("Your message")).to_be_visible()
+
+
+def test_the_interface_follows_the_language_of_the_answers(page) -> None:
+    replies = {
+        "/greet": [{"text": "Bonjour !", "custom": {"lang": "fr"}}],
+        "hello, I lost my social security number": [
+            {"text": "It is on your carte Vitale."},
+            {"text": "Or:", "buttons": [{"title": "I lost my card", "payload": "/lost_card"}]},
+            {"custom": {"lang": "en"}},
+        ],
+        "ok": [{"text": "An answer without custom.lang"}],
+        "bonjour, finalement je préfère le français": [
+            {"text": "Très bien.", "custom": {"lang": "fr"}}
+        ],
+    }
+    posted = fake_assistant(page, replies.__getitem__)
+    open_with_keyboard(page)
+    expect(bot_messages(page).first).to_have_attribute("lang", "fr")
+    say(page, "hello, I lost my social security number")
+    expect(bot_messages(page)).to_have_count(3)
+    expect(page.locator(".sa-root")).to_have_attribute("lang", "en")
+    expect(page.get_by_label("Your message")).to_be_visible()
+    expect(launcher(page, "en")).to_have_attribute("aria-expanded", "true")
+    expect(page.locator(".sa-user").last).to_have_attribute("lang", "fr")  # typed in French UI
+    expect(bot_messages(page).nth(1)).to_have_attribute("lang", "en")
+    expect(bot_messages(page).nth(2)).to_have_attribute("lang", "en")
+    expect(page.get_by_role("group", name="Suggested replies")).to_be_visible()
+    expect(page.get_by_role("button", name="I lost my card")).to_have_attribute("lang", "en")
+    say(page, "ok", "en")
+    expect(bot_messages(page)).to_have_count(4)
+    assert bot_messages(page).last.get_attribute("lang") is None  # the root's language
+    expect(page.locator(".sa-user").last).to_have_attribute("lang", "en")
+    expect(page.locator(".sa-root")).to_have_attribute("lang", "en")
+    page.reload()
+    expect(page.get_by_label("Your message")).to_be_visible()
+    expect(bot_messages(page).first).to_have_attribute("lang", "fr")
+    expect(bot_messages(page).nth(1)).to_have_attribute("lang", "en")
+    stored = page.evaluate("Object.values(sessionStorage).map(JSON.parse)[0]")
+    langs = [message.get("lang") for message in stored["messages"]]
+    assert (stored["lang"], langs) == ("en", ["fr", "fr", "en", "en", "en", None])
+    say(page, "bonjour, finalement je préfère le français", "en")
+    expect(page.locator(".sa-root")).to_have_attribute("lang", "fr")
+    expect(page.get_by_label("Votre message")).to_be_visible()
+    expect(page.get_by_role("button", name="English", exact=True)).to_be_visible()
+    assert not any(message.startswith("/switch_language") for message in posted)
+
+
+def test_data_lang_en_starts_the_widget_in_english(browser, demo_page: str) -> None:
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 860})
+    page = context.new_page()
+
+    def in_english(route) -> None:
+        response = route.fetch()
+        html = response.text()
+        assert 'data-lang="fr"' in html
+        route.fulfill(response=response, body=html.replace('data-lang="fr"', 'data-lang="en"'))
+
+    page.route(demo_page, in_english)
+    posted = fake_assistant(page, switch_answer)
+    page.goto(demo_page)
+    expect(page.locator(".sa-root")).to_have_attribute("lang", "en")
+    expect(launcher(page, "en")).to_have_text("A question?")
+    open_with_keyboard(page, "en")
+    expect(page.get_by_role("heading", name="Social security assistant")).to_be_visible()
+    expect(page.locator(".sa-sub")).to_have_text(
+        "Unofficial assistant, independent of the Assurance Maladie"
+    )
+    for name in ("Send", "New conversation", "Close the assistant"):
+        expect(page.get_by_role("button", name=name, exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="Français", exact=True)).to_have_attribute("lang", "fr")
+    # The server is asked for English instead of the French greeting, unseen.
+    expect(bot_messages(page)).to_have_count(1)
+    expect(bot_messages(page).first).to_have_attribute("lang", "en")
+    assert posted == [SWITCH["en"]]
+    expect(page.locator(".sa-user")).to_have_count(0)
+    page.get_by_role("button", name="New conversation").click()
+    expect(bot_messages(page)).to_have_count(1)
+    answered(page)
+    assert posted == [SWITCH["en"], SWITCH["en"]]
+    page.unroute("**/webhooks/rest/webhook")
+    page.route("**/webhooks/rest/webhook", lambda route: route.abort("connectionrefused"))
+    say(page, "hello", "en")
+    expect(page.get_by_role("alert")).to_contain_text("The service is not answering")
+    expect(page.get_by_role("button", name="Try again")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(launcher(page, "en")).to_be_focused()
+    context.close()
+
+
+def test_the_demo_page_links_change_the_widget_language(page) -> None:
+    posted = fake_assistant(page, switch_answer)
+    open_with_keyboard(page)
+    expect(bot_messages(page)).to_have_count(1)
+    page.get_by_role("link", name="Demo in English").click()
+    expect(page).to_have_url(re.compile(r"\?lang=en$"))
+    # The conversation goes on in English: the server is told once, the person sees it.
+    expect(page.get_by_label("Your message")).to_be_visible()
+    expect(bot_messages(page)).to_have_count(2)
+    expect(bot_messages(page).last).to_have_attribute("lang", "en")
+    assert posted == ["/greet", SWITCH["en"]]
+    page.reload()
+    expect(bot_messages(page)).to_have_count(2)
+    page.wait_for_timeout(500)
+    assert posted == ["/greet", SWITCH["en"]]
+    page.get_by_role("link", name="Démo en français").click()
+    expect(page.get_by_label("Votre message")).to_be_visible()
+    expect(bot_messages(page)).to_have_count(3)
+    assert posted == ["/greet", SWITCH["en"], SWITCH["fr"]]
+    expect(page.locator(".sa-user")).to_have_count(0)
+
+
+def test_no_accessibility_violation_in_english(browser, demo_page: str) -> None:
+    assert AXE.exists(), "axe-core missing: run `make install`"
+    context = browser.new_context(
+        locale="en-GB", viewport={"width": 1280, "height": 860}, bypass_csp=True
+    )
+    page = context.new_page()
+    page.goto(demo_page + "?lang=en")
+    expect(launcher(page, "en")).to_be_visible()
+    assert axe_violations(page) == []
+    open_with_keyboard(page, "en")
+    expect(bot_messages(page).first).to_be_visible()
+    answered(page)
+    before = bot_messages(page).count()
+    say(page, "I would like an appointment", "en")
+    expect(bot_messages(page).nth(before)).to_be_visible()
+    answered(page)
+    assert axe_violations(page) == []
+    # Both languages in the conversation, the interface back in French.
+    page.get_by_role("button", name="Français", exact=True).click()
+    expect(page.get_by_label("Votre message")).to_be_visible()
+    expect(page.locator(".sa-user").last).to_have_text("Français")
+    answered(page)
+    assert axe_violations(page) == []
     context.close()

@@ -97,7 +97,10 @@ FACTS_PHONES = {"3646", "+33 1 84 90 36 46", "02 69 61 91 91", "+33 2 69 61 91 9
 # International numbers, French 10-digit numbers, 4-digit service numbers (3646, 3949…).
 PHONE_LIKE = re.compile(r"\+\d[\d .]{6,}\d|\b0\d(?:[ .]?\d\d){4}\b|\b3\d{3}\b")
 URL = re.compile(r"[a-z][a-z0-9+.-]*://[^\s)\"'>]+", re.IGNORECASE)
-WORDS_3646 = re.compile(r"3646,? \(?service gratuit \+ prix de l'appel")
+# The official price wording, in French or as the English texts give it.
+WORDS_3646 = re.compile(
+    r"3646,? \(?(service gratuit \+ prix de l'appel|free service \+ cost of the call)"
+)
 NATIONAL_SCHEMES = ("msa", "cnmss", "enim", "cfe", "cleiss")
 
 
@@ -154,7 +157,8 @@ def test_procedure_has_every_field_in_the_right_shape(record: dict[str, Any]) ->
     assert record["delays"] is None or (isinstance(record["delays"], str) and record["delays"])
     assert isinstance(record["links"], list)
     for link in record["links"]:
-        assert set(link) == {"title", "url"} and link["title"].strip(), link
+        assert {"title", "url"} <= set(link) <= {"title", "title_en", "url"}, link
+        assert link["title"].strip(), link
     assert is_date(record["checked_on"])
     assert isinstance(record.get("topic"), str)
 
@@ -289,7 +293,8 @@ def test_the_common_mistakes_are_never_repeated(wrong: str) -> None:
 def test_the_rsi_is_only_mentioned_as_gone() -> None:
     for name, text in content_strings():
         if re.search(r"\bRSI\b", text):
-            assert "n'existe plus" in text or "supprimé" in text, (name, text)
+            gone = ("n'existe plus", "supprimé", "no longer exists", "abolished")
+            assert any(word in text for word in gone), (name, text)
 
 
 def test_facts_to_confirm_are_phrased_with_care() -> None:

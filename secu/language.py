@@ -1,0 +1,184 @@
+"""The language of a conversation (issue #15): French by default, English when the person
+writes English, kept until they write the other language or ask for it.
+
+Detection uses lingua (its models ship in its wheel: nothing is downloaded), restricted
+to French and English. A message decides only when it says enough: the French words
+English speakers use as they meet them ("carte Vitale", "attestation de droits", "CPAM")
+are taken out first (``data/knowledge/language.yml``), numbers, postal codes, phone
+numbers, masked NIRs and ``RDV-…`` references never count, and a message of fewer than
+``min_words`` words ("ok", "merci", "yes") never changes the language. Asking for a
+language ("in English please", "en français svp", "anglais ?") always does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from secu.settings import get_settings
+from secu.text import fold, read_yaml
+
+FRENCH = "fr"
+ENGLISH = "en"
+LANGUAGES = (FRENCH, ENGLISH)
+DEFAULT_LANGUAGE = FRENCH
+OTHER_LANGUAGES = tuple(language for language in LANGUAGES if language != DEFAULT_LANGUAGE)
+
+# The language of the answer being composed: set once per action by the Rasa adapter
+# (actions/adapter.py), read where a text is chosen (secu.content, the knowledge queries),
+# so that the dialogue functions stay the same in both languages.
+_SPEAKING: ContextVar[str] = ContextVar("speaking", default=DEFAULT_LANGUAGE)
+
+
+def speaking_language() -> str:
+    """The language of the answer being composed (French outside of :func:`speaking`)."""
+    return _SPEAKING.get()
+
+
+@contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """Compose the answers of this block in ``language``.
+
+    >>> with speaking("en"):
+    ...     speaking_language()
+    'en'
+    >>> speaking_language()
+    'fr'
+    """
+    token = _SPEAKING.set(language if language in LANGUAGES else DEFAULT_LANGUAGE)
+    try:
+        yield
+    finally:
+        _SPEAKING.reset(token)
+
+
+def localized(entry: Any, name: str, language: str | None = None) -> Any:
+    """A field of a content entry in the language spoken: ``<name>_en`` in English when the
+    entry has it, else ``<name>`` (French).
+
+    >>> localized({"text": "Bonjour", "text_en": "Hello"}, "text", "en")
+    'Hello'
+    >>> localized({"text": "Bonjour"}, "text", "en"), localized({"text": "Bonjour"}, "text")
+    ('Bonjour', 'Bonjour')
+    """
+    language = language or speaking_language()
+    if language != DEFAULT_LANGUAGE and isinstance(entry, dict):
+        translated = entry.get(f"{name}_{language}")
+        if translated is not None:
+            return translated
+    return entry.get(name) if isinstance(entry, dict) else None
+
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_REFERENCE = re.compile(r"\brdv[\s-]*[a-z0-9]{6}\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class LanguageRules:
+    """What decides the language (``data/knowledge/language.yml``)."""
+
+    neutral: tuple[tuple[str, ...], ...]  # folded French terms, as word sequences
+    requests: dict[str, tuple[str, ...]]  # language -> folded words that ask for it
+    min_words: int  # fewer words than this never change the language
+    min_confidence: dict[str, float]  # language -> the detector's confidence to change to it
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> LanguageRules:
+        neutral = sorted(
+            (tuple(fold(term).split()) for term in data["neutral_terms"]),
+            key=len,
+            reverse=True,
+        )
+        return cls(
+            neutral=tuple(term for term in neutral if term),
+            requests={
+                language: tuple(fold(word) for word in words)
+                for language, words in data["requests"].items()
+            },
+            min_words=int(data["min_words"]),
+            min_confidence={
+                language: float(value) for language, value in data["min_confidence"].items()
+            },
+        )
+
+
+@lru_cache(maxsize=1)
+def get_rules() -> LanguageRules:
+    return LanguageRules.from_data(read_yaml(get_settings().knowledge_dir / "language.yml"))
+
+
+@lru_cache(maxsize=1)
+def _detector() -> Any:
+    from lingua import Language, LanguageDetectorBuilder
+
+    return LanguageDetectorBuilder.from_languages(Language.FRENCH, Language.ENGLISH).build()
+
+
+def telling_words(text: str, rules: LanguageRules) -> list[str]:
+    """The words of a message that can tell its language: the neutral French terms,
+    references, numbers and one-letter words taken out.
+
+    >>> rules = LanguageRules(((("carte", "vitale")),), {}, 3, {})
+    >>> telling_words("I lost my carte Vitale, RDV-7K3F9Q, 75011", rules)
+    ['I', 'lost', 'my']
+    """
+    words = _WORD.findall(_REFERENCE.sub(" ", text))
+    folded = [fold(word) for word in words]
+    kept: list[str] = []
+    index = 0
+    while index < len(words):
+        term = next((t for t in rules.neutral if tuple(folded[index : index + len(t)]) == t), None)
+        if term is not None:
+            index += len(term)
+            continue
+        kept.append(words[index])
+        index += 1
+    return kept
+
+
+def detect(text: str, rules: LanguageRules) -> str | None:
+    """The language a message is written in, or None when it does not say enough (a
+    button's payload never does)."""
+    if text.lstrip().startswith("/"):
+        return None
+    words = telling_words(text, rules)
+    if len(words) < rules.min_words:
+        return None
+    confidences = _detector().compute_language_confidence_values(" ".join(words))
+    best = confidences[0] if confidences else None
+    if best is None:
+        return None
+    language = ENGLISH if best.language.name == "ENGLISH" else FRENCH
+    return language if best.value >= rules.min_confidence[language] else None
+
+
+def requested(text: str, rules: LanguageRules) -> str | None:
+    """The language a message asks for by name ("in English please", "en français"),
+    if it names exactly one.
+
+    >>> asks = {"en": ("english", "anglais"), "fr": ("french", "francais")}
+    >>> rules = LanguageRules((), asks, 3, {})
+    >>> requested("anglais svp", rules), requested("En français !", rules), requested("ok", rules)
+    ('en', 'fr', None)
+    """
+    words = set(fold(text).split())
+    named = [language for language, asks in rules.requests.items() if words & set(asks)]
+    return named[0] if len(named) == 1 else None
+
+
+def conversation_language(
+    text: str, current: str | None, asking: bool = False, rules: LanguageRules | None = None
+) -> str:
+    """The language to answer in: the one asked for (``asking``: the message is a request
+    to change language), else the one the message is clearly written in, else the
+    conversation's so far (French at the start)."""
+    rules = rules or get_rules()
+    known = current if current in LANGUAGES else DEFAULT_LANGUAGE
+    if asking:
+        return requested(text, rules) or detect(text, rules) or known
+    return detect(text, rules) or known

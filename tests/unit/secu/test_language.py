@@ -1,0 +1,91 @@
+"""The language of a conversation (issue #15): what a person types decides it only when it
+says enough; short or neutral messages never flip it; a request by name always does."""
+
+from __future__ import annotations
+
+import pytest
+
+from secu.language import ENGLISH, FRENCH, conversation_language, detect, get_rules
+
+NEVER_FLIP = [
+    "ok",
+    "OK",
+    "merci",
+    "thanks",
+    "yes",
+    "non",
+    "06 12 34 56 78",
+    "+33 6 12 34 56 78",
+    "75011",
+    "RDV-7K3F9Q",
+    "rdv 7k3f9q",
+    "1 85 05 78 006 084 36",
+    "[NIR masqué]",
+    "carte vitale",
+    "CPAM",
+    "👍",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", NEVER_FLIP)
+@pytest.mark.parametrize("current", [FRENCH, ENGLISH])
+def test_short_or_neutral_messages_never_flip_the_language(text: str, current: str) -> None:
+    assert conversation_language(text, current) == current
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how can I get securities social number?",
+        "I cannot find my carte Vitale",
+        "am I covered without an EHIC?",
+        "where do i send the S1106 form",
+        "i just moved to france and my employer asks for my numero de secu",
+        "what is the NIA",
+        "is it free?",
+        "the first one",
+    ],
+)
+def test_english_with_the_french_words_people_meet_is_english(text: str) -> None:
+    assert detect(text, get_rules()) == ENGLISH
+    assert conversation_language(text, FRENCH) == ENGLISH
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jai perdu ma carte vitale",
+        "je ne sais pas",
+        "merci beaucoup pour votre aide",
+        "je suis ne au maroc comment avoir un numero de secu",
+        "c'est quoi le numéro de téléphone de la cpam",
+    ],
+)
+def test_french_switches_back_from_english(text: str) -> None:
+    assert conversation_language(text, ENGLISH) == FRENCH
+
+
+@pytest.mark.parametrize("current", [FRENCH, ENGLISH])
+def test_a_mixed_message_keeps_the_conversation_language(current: str) -> None:
+    assert conversation_language("je suis student a Lyon", current) == current
+
+
+@pytest.mark.parametrize(
+    ("text", "current", "expected"),
+    [
+        ("in english please", FRENCH, ENGLISH),
+        ("anglais svp", FRENCH, ENGLISH),
+        ("english?", FRENCH, ENGLISH),
+        ("en français svp", ENGLISH, FRENCH),
+        ("french please", ENGLISH, FRENCH),
+        ("can you answer in french", ENGLISH, FRENCH),
+    ],
+)
+def test_asking_for_a_language_by_name_changes_it(text: str, current: str, expected: str) -> None:
+    assert conversation_language(text, current, asking=True) == expected
+
+
+def test_an_unknown_language_slot_starts_in_french() -> None:
+    assert conversation_language("ok", None) == FRENCH
+    assert conversation_language("ok", "de") == FRENCH
