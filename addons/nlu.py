@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+FALLBACK_INTENT = "nlu_fallback"  # the FallbackClassifier's intent
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'"})
 _GUILLEMETS = re.compile(r"[«»“”„]")
 
@@ -54,3 +62,45 @@ class FrenchTextNormalizer(GraphComponent):
         for message in training_data.training_examples:
             self._normalize(message)
         return training_data
+
+
+def latin_free(text: str) -> bool:
+    """True for a message with letters, none of them Latin (Chinese, Arabic, Cyrillic…):
+    neither French nor English, so whatever the classifier guessed, it did not read it.
+
+    >>> latin_free("你好，我丢了我的社保号码"), latin_free("привет")
+    (True, True)
+    >>> latin_free("je suis né à Paris"), latin_free("I lost my carte Vitale")
+    (False, False)
+    >>> latin_free("06 12 34 56 78"), latin_free("👍")
+    (False, False)
+    """
+    letters = [char for char in text if char.isalpha()]
+    return bool(letters) and not any(unicodedata.name(c, "").startswith("LATIN") for c in letters)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class ForeignScriptFallback(GraphComponent):
+    """A message written without a Latin letter gets the NLU fallback ("je ne suis pas sûr
+    d'avoir compris"): the model knows French and English only, and its guess on such a
+    text is noise (a Chinese "I lost my number" was read as a goodbye)."""
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> ForeignScriptFallback:
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            text = message.get(TEXT)
+            if isinstance(text, str) and latin_free(text):
+                fallback = {INTENT_NAME_KEY: FALLBACK_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
+                ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r is not None]
+                message.set(INTENT, fallback, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [fallback, *ranking], add_to_output=True)
+        return messages
