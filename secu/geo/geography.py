@@ -130,6 +130,26 @@ class Country:
     def is_historical(self) -> bool:
         return self.status == "historical"
 
+    def name_in(self, language: str) -> str:
+        """The name in ``language``: INSEE's French name, or the Unicode CLDR's name of its
+        ISO code (through Babel) for another language; INSEE's name when the country has no
+        ISO code (most historical ones: "Tchécoslovaquie").
+
+        >>> germany = Country("99109", "DE", "Allemagne", "", "current", "", "")
+        >>> germany.name_in("fr"), germany.name_in("en")
+        ('Allemagne', 'Germany')
+        """
+        if language == "fr" or not self.iso2_code:
+            return self.name
+        return _territory_names(language).get(self.iso2_code, self.name)
+
+
+@lru_cache(maxsize=4)
+def _territory_names(language: str) -> dict[str, str]:
+    from babel import Locale  # only when a name is asked in another language than French
+
+    return dict(Locale.parse(language).territories)
+
 
 def _read_rows(path: Path) -> Iterator[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as handle:

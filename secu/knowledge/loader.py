@@ -44,16 +44,22 @@ from secu.knowledge.read_procedures import read_procedures, read_situations
 from secu.knowledge.read_search import Sources, read_search
 from secu.knowledge.records import Content, read_departments, read_sources
 from secu.knowledge.words import ANALYZER_VERSION, WORDS_FILE, load_analyzer
+from secu.language import OTHER_LANGUAGES
 from secu.settings import get_settings
 from secu.text import ContentError, content_parts
 
 # Bump when the loader changes what it writes without any source file or table changing.
-LOADER_VERSION = 3
+LOADER_VERSION = 4
 
 # Each kind is ``<kind>.yml`` and/or a folder ``<kind>/`` of YAML files (a file per topic).
 KNOWLEDGE_KINDS = ("sources", "procedures", "organisms", "local_bodies", "statuses", "situations")
 # Read for the searchable records only (the dialogue reads them itself).
-SEARCH_KINDS = ("glossary", "intent_labels", "search")
+SEARCH_KINDS = (
+    "glossary",
+    "intent_labels",
+    *(f"intent_labels_{language}" for language in OTHER_LANGUAGES),
+    "search",
+)
 GEO_FILES = ("departments.csv",)
 
 # Tables an earlier loader wrote and this one does not: dropped when the base is rebuilt
@@ -166,6 +172,10 @@ def _search_records(
         read_kind(knowledge_dir, "glossary").get("terms") or {},
         read_kind(knowledge_dir, "intent_labels"),
         read_kind(knowledge_dir, "search").get("topics") or {},
+        {
+            language: read_kind(knowledge_dir, f"intent_labels_{language}")
+            for language in OTHER_LANGUAGES
+        },
     )
     read_search(content, sources, organisms, analyzer, check)
 

@@ -155,15 +155,30 @@ def _unique(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 
 
-def _phone_info(phone: Any, sources: Iterable[str]) -> PhoneInfo:
+def translations_of(session: Session, kind: str, key: str) -> dict[tuple[str, int], str]:
+    """A record's texts in the language spoken (kb_translation); none in French."""
+    language = speaking_language()
+    if language == DEFAULT_LANGUAGE:
+        return {}
+    rows = session.execute(sql.TRANSLATIONS, {"kind": kind, "key": key, "language": language})
+    return {(row.field, row.position): row.text for row in rows}
+
+
+def _in_language(texts: dict[tuple[str, int], str], field: str, french: str | None) -> str | None:
+    """The text of a single field in the language spoken, its French text otherwise."""
+    return texts.get((field, 0), french) if french is not None else None
+
+
+def _phone_info(session: Session, phone: Any, sources: Iterable[str]) -> PhoneInfo:
+    texts = translations_of(session, "phone", phone.key)
     return PhoneInfo(
         key=phone.key,
         number=phone.number,
-        label=phone.label,
+        label=texts.get(("label", 0), phone.label),
         from_abroad=bool(phone.from_abroad),
-        price_note=phone.price_note,
-        hours=phone.hours,
-        hours_caution=phone.hours_caution,
+        price_note=_in_language(texts, "price_note", phone.price_note),
+        hours=_in_language(texts, "hours", phone.hours),
+        hours_caution=_in_language(texts, "hours_caution", phone.hours_caution),
         owner_key=phone.owner_key,
         sources=_unique(sources),
     )
@@ -184,9 +199,13 @@ def _organism_info(session: Session, row: Any) -> OrganismInfo:
         name=row.name,
         short_name=row.short_name,
         kind=row.kind,
-        description=row.description,
+        description=translations_of(session, "organism", row.key).get(
+            ("description", 0), row.description
+        ),
         website=row.website,
-        phones=tuple(_phone_info(phone, phone_sources.get(phone.key, ())) for phone in phones),
+        phones=tuple(
+            _phone_info(session, phone, phone_sources.get(phone.key, ())) for phone in phones
+        ),
         sources=tuple(sources),
         checked_on=row.checked_on,
     )
@@ -221,22 +240,16 @@ def procedure(session: Session, procedure_id: str) -> ProcedureInfo | None:
         cost=row.cost,
         obligation=row.obligation,
     )
-    language = speaking_language()
-    return info if language == DEFAULT_LANGUAGE else translated(session, info, language)
+    texts = translations_of(session, "procedure", info.id)
+    return translated(info, texts) if texts else info
 
 
-def translated(session: Session, info: ProcedureInfo, language: str) -> ProcedureInfo:
-    """The procedure's texts in ``language`` where the content has them (kb_translation),
-    its French texts elsewhere."""
-    rows = session.execute(
-        sql.TRANSLATIONS, {"kind": "procedure", "key": info.id, "language": language}
-    )
-    texts = {(row.field, row.position): row.text for row in rows}
-    if not texts:
-        return info
+def translated(info: ProcedureInfo, texts: dict[tuple[str, int], str]) -> ProcedureInfo:
+    """The procedure's texts in the language spoken where the content has them
+    (kb_translation), its French texts elsewhere."""
 
     def one(field: str, french: str | None) -> str | None:
-        return texts.get((field, 0), french) if french is not None else None
+        return _in_language(texts, field, french)
 
     def items(field: str, french: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(texts.get((field, index), text) for index, text in enumerate(french))
@@ -294,8 +307,10 @@ def local_body(session: Session, department_code: str) -> LocalBodyInfo | None:
         preposition=row.preposition,
         is_metropolitan=bool(row.is_metropolitan),
     )
+    notes = translations_of(session, "local_note", row.department_code)
+    note = _in_language(notes, "note", row.note)
     return LocalBodyInfo(
-        department=department_info, organism=_organism_info(session, row), note=row.note
+        department=department_info, organism=_organism_info(session, row), note=note
     )
 
 
@@ -342,7 +357,9 @@ def organism_for_status(
     return StatusInfo(
         status=rule.status,
         organism_kind=rule.organism_kind,
-        explanation=rule.explanation,
+        explanation=translations_of(session, "status", rule.status).get(
+            ("explanation", 0), rule.explanation
+        ),
         procedure_id=rule.procedure_id,
         organism=body,
         note=note,

@@ -13,10 +13,12 @@ from secu.geo.geography import Department
 from secu.knowledge import models
 from secu.knowledge.checks import Checker, expand_codes, read_file
 from secu.knowledge.models import LOCAL
-from secu.knowledge.records import Content
+from secu.knowledge.records import Content, add_translations, read_field_translations
+from secu.language import OTHER_LANGUAGES
 
 LOCAL_BODIES = "local_bodies.yml"
 _PATTERNS = ("key", "name", "description")  # the texts of a rule filled per department
+PHONE_TEXTS = ("label", "price_note", "hours", "hours_caution")
 
 
 def read_organisms(content: Content, path: Path, check: Checker) -> dict[str, str]:
@@ -43,6 +45,7 @@ def read_organisms(content: Content, path: Path, check: Checker) -> dict[str, st
         )
         for index, source in enumerate(check.sources(where, record)):
             content.add(models.OrganismSource, organism_key=key, position=index, source_key=source)
+        read_field_translations(content, "organism", key, record, ("description",), where, check)
         _read_phones(content, key, record, where, check)
     phone_keys = content.keys(models.Phone)
     if len(phone_keys) != len(set(phone_keys)):
@@ -72,6 +75,7 @@ def _read_phones(
             hours=check.optional_text(at, phone, "hours"),
             hours_caution=check.optional_text(at, phone, "hours_caution"),
         )
+        read_field_translations(content, "phone", phone_key, phone, PHONE_TEXTS, at, check)
         for rank, source in enumerate(check.sources(at, phone)):
             content.add(models.PhoneSource, phone_key=phone_key, position=rank, source_key=source)
         content.add(models.OrganismPhone, organism_key=owner, position=index, phone_key=phone_key)
@@ -108,6 +112,9 @@ class _LocalBodies:
         self.checked_on: dt.date = check.date(LOCAL_BODIES, raw.get("checked_on"))
         self.phone_keys = set(content.keys(models.Phone))
         self.notes: Mapping[str, Any] = raw.get("notes") or {}
+        self.translated_notes = {
+            language: raw.get(f"notes_{language}") or {} for language in OTHER_LANGUAGES
+        }
         self.covered: dict[str, int] = {}  # {department: the rule (from 1) giving its body}
         self.position = len(organisms)
 
@@ -168,8 +175,24 @@ class _LocalBodies:
                 return False
             key = key.lower()
             self._add_organism(key, name, description, common, sources, phones)
+            self._translate_description(rule, key, values, where)
             self._add_body(code, key)
         return True
+
+    def _translate_description(
+        self, rule: Mapping[str, Any], key: str, values: Mapping[str, str], where: str
+    ) -> None:
+        for language in OTHER_LANGUAGES:
+            pattern = rule.get(f"description_{language}")
+            if pattern is None:
+                continue
+            try:
+                text = pattern.format(**values) if isinstance(pattern, str) else pattern
+            except (KeyError, IndexError) as error:
+                self.check.error(where, f"bad pattern placeholder {error} in {language}")
+                continue
+            texts = [("description", 0, text)]
+            add_translations(self.content, "organism", key, language, texts, where, self.check)
 
     def _add_organism(
         self,
@@ -213,6 +236,15 @@ class _LocalBodies:
                 self.check.error(LOCAL_BODIES, f"note for an unknown department {code}")
             elif not isinstance(note, str) or not note.strip():
                 self.check.error(LOCAL_BODIES, f"the note of {code} must be a text")
+        for language, notes in self.translated_notes.items():
+            if set(notes) != set(self.notes):
+                message = f"'notes_{language}' must have the departments of 'notes'"
+                self.check.error(LOCAL_BODIES, message)
+            for code, note in notes.items():
+                texts = [("note", 0, note)]
+                add_translations(
+                    self.content, "local_note", str(code), language, texts, LOCAL_BODIES, self.check
+                )
 
 
 def read_statuses(
@@ -243,5 +275,6 @@ def read_statuses(
             explanation=check.text(where, rule, "explanation"),
             checked_on=checked_on,
         )
+        read_field_translations(content, "status", status, rule, ("explanation",), where, check)
         for index, source in enumerate(check.sources(where, rule)):
             content.add(models.StatusRuleSource, status=status, position=index, source_key=source)

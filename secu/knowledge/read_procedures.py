@@ -8,7 +8,7 @@ from typing import Any
 
 from secu.knowledge import models
 from secu.knowledge.checks import SNAKE_CASE, Checker, is_official_url
-from secu.knowledge.records import Content
+from secu.knowledge.records import Content, add_translations
 from secu.language import OTHER_LANGUAGES
 
 
@@ -93,21 +93,7 @@ def read_translations(
             for index, link in enumerate(links)
             if isinstance(link, dict)
         ]
-        for field, position, text in texts:
-            if text is None:
-                continue
-            if not isinstance(text, str) or not text.strip():
-                check.error(where, f"'{field}' in {language} must be a text")
-                continue
-            content.add(
-                models.Translation,
-                record_kind=kind,
-                record_key=key,
-                field=field,
-                position=position,
-                language=language,
-                text=text.strip(),
-            )
+        add_translations(content, kind, key, language, texts, where, check)
 
 
 def _is_default(

@@ -33,8 +33,9 @@ from typing import Any
 from secu.content import payload
 from secu.knowledge import models
 from secu.knowledge.checks import Checker
-from secu.knowledge.records import Content
+from secu.knowledge.records import Content, add_translations
 from secu.knowledge.words import Analyzer
+from secu.language import OTHER_LANGUAGES
 
 DEFINE_TERM = "define_term"  # the glossary's intent (docs/nlu-intents.md)
 CONTACT = "contact"
@@ -52,6 +53,7 @@ class Draft:
     payload: str
     head: list[str] = field(default_factory=list)
     body: list[str] = field(default_factory=list)
+    titles: dict[str, str] = field(default_factory=dict)  # {other language: its title}
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,16 @@ class Sources:
     glossary: Mapping[str, Any]
     labels: Mapping[str, str]
     topics: Mapping[str, Any]  # search.yml: {intent: the words people use for it}
+    other_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # {language: …}
+
+
+def _titles(entry: Mapping[str, Any]) -> dict[str, str]:
+    """A record's title in the other languages (``title_en``…), where it has one."""
+    return {
+        language: str(entry[f"title_{language}"])
+        for language in OTHER_LANGUAGES
+        if entry.get(f"title_{language}")
+    }
 
 
 def _words(keywords: Iterable[Any]) -> list[str]:
@@ -117,6 +129,7 @@ def procedures(sources: Sources, content: Content, check: Checker) -> Iterator[D
                 *keywords,
                 sources.labels.get(topic, ""),
             ],
+            _titles(record),
         )
 
 
@@ -135,6 +148,7 @@ def terms(sources: Sources, check: Checker) -> Iterator[Draft]:
             payload(DEFINE_TERM, term=str(key)),
             [str(term.get("title")), *names, *check.optional_texts(where, term, "questions")],
             [str(term.get("definition") or "")],
+            _titles(term),
         )
 
 
@@ -190,7 +204,14 @@ def topics(sources: Sources, check: Checker) -> Iterator[Draft]:
             check.error(where, "the intent has no label in intent_labels.yml")
             continue
         words = check.optional_texts(where, {"questions": questions}, "questions")
-        yield Draft(f"topic:{intent}", "topic", intent, label, payload(intent), [label, *words])
+        titles = {
+            language: str(labels[intent])
+            for language, labels in sources.other_labels.items()
+            if labels.get(intent)
+        }
+        yield Draft(
+            f"topic:{intent}", "topic", intent, label, payload(intent), [label, *words], [], titles
+        )
 
 
 def read_search(
@@ -226,3 +247,6 @@ def read_search(
             head=" ".join(analyzer.terms(" ".join(draft.head))),
             body=" ".join(analyzer.terms(" ".join(draft.body))),
         )
+        for language, title in draft.titles.items():
+            texts = [("title", 0, title)]
+            add_translations(content, "search", draft.key, language, texts, draft.key, check)

@@ -10,6 +10,7 @@ from typing import Any
 from secu.geo.geography import Department
 from secu.knowledge import models
 from secu.knowledge.checks import Checker
+from secu.language import OTHER_LANGUAGES
 
 
 @dataclass
@@ -69,3 +70,46 @@ def read_departments(content: Content, departments: Iterable[Department]) -> dic
             is_metropolitan=department.is_metropolitan,
         )
     return found
+
+
+def add_translations(
+    content: Content,
+    kind: str,
+    key: str,
+    language: str,
+    texts: list[tuple[str, int, Any]],
+    where: str,
+    check: Checker,
+) -> None:
+    """Translation rows for ``(field, position, text)``; a missing text (None) is skipped,
+    anything else that is not a text is an error of the content."""
+    for name, position, text in texts:
+        if text is None:
+            continue
+        if not isinstance(text, str) or not text.strip():
+            check.error(where, f"'{name}' in {language} must be a text")
+            continue
+        content.add(
+            models.Translation,
+            record_kind=kind,
+            record_key=key,
+            field=name,
+            position=position,
+            language=language,
+            text=text.strip(),
+        )
+
+
+def read_field_translations(
+    content: Content,
+    kind: str,
+    key: str,
+    record: Mapping[str, Any],
+    fields: tuple[str, ...],
+    where: str,
+    check: Checker,
+) -> None:
+    """The ``<field>_<language>`` texts of a record's single fields as translation rows."""
+    for language in OTHER_LANGUAGES:
+        texts = [(name, 0, record.get(f"{name}_{language}")) for name in fields]
+        add_translations(content, kind, key, language, texts, where, check)

@@ -32,12 +32,13 @@ message is only read here, in memory: it is never logged, and only its terms (no
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from secu.knowledge.queries import translations_of
 from secu.knowledge.words import Analyzer, get_analyzer
 
 CANDIDATES = 20  # rows asked of the database
@@ -210,4 +211,12 @@ def search(
     terms = (analyzer or get_analyzer()).query_terms(message)
     if not terms:
         return []
-    return choose(ranked(candidates(session, terms), intent_weights(ranking)), limit)
+    chosen = choose(ranked(candidates(session, terms), intent_weights(ranking)), limit)
+    return [titled(session, found) for found in chosen]
+
+
+def titled(session: Session, found: Found) -> Found:
+    """The record with its title in the language spoken, where the content has one (the
+    names of the bodies stay as they are)."""
+    title = translations_of(session, "search", found.key).get(("title", 0))
+    return replace(found, title=title) if title else found

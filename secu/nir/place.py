@@ -17,7 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from secu.content import render
-from secu.geo.geography import Commune, Department, Geography
+from secu.geo.geography import Commune, Country, Department, Geography
+from secu.language import FRENCH, speaking_language
 
 CORSICA = "Corse"
 # 91-95 are Île-de-France departments since 1968; for births before
@@ -31,6 +32,27 @@ _BEFORE_INDEPENDENCE = {
     "95": ("99350", "Maroc", "le Maroc"),
     "96": ("99351", "Tunisie", "la Tunisie"),
 }
+
+
+def _in_sentence(department: Department, french: str) -> str:
+    """A department in a sentence: with its French article or preposition ("de la
+    Gironde") in French, its name alone in another language ("Gironde")."""
+    return french if speaking_language() == FRENCH else department.name
+
+
+def _country_names(code: str, geo: Geography) -> tuple[str, str]:
+    """A country before independence (91-96), its name and its name in a sentence:
+    "Algérie" and "l'Algérie" in French, "Algeria" twice in English."""
+    _, name, with_article = _BEFORE_INDEPENDENCE[code]
+    country = geo.country(_BEFORE_INDEPENDENCE[code][0])
+    language = speaking_language()
+    if language == FRENCH or country is None:
+        return name, with_article
+    return (country.name_in(language),) * 2
+
+
+def _country_name(country: Country) -> str:
+    return country.name_in(speaking_language())
 
 
 @dataclass(frozen=True)
@@ -97,7 +119,8 @@ def _department_place(
             notes=_former_note(commune, geo),
         )
     if department:
-        label = render("nir_place_department_not_found", department=department.with_preposition)
+        in_sentence = _in_sentence(department, department.with_preposition)
+        label = render("nir_place_department_not_found", department=in_sentence)
     else:
         label = render("nir_place_france_not_found")
     return Place(
@@ -174,12 +197,14 @@ def _abroad(number: str, geo: Geography) -> Place:
     notes: tuple[str, ...] = ()
     if country.is_historical and country.valid_until:
         until = country.valid_until[:4]
-        notes = (render("nir_note_historical_country_until", country=country.name, year=until),)
+        notes = (
+            render("nir_note_historical_country_until", country=_country_name(country), year=until),
+        )
     elif country.is_historical:
-        notes = (render("nir_note_historical_country", country=country.name),)
+        notes = (render("nir_note_historical_country", country=_country_name(country)),)
     return Place(
         place_type="abroad",
-        label=render("nir_place_abroad", country=country.name),
+        label=render("nir_place_abroad", country=_country_name(country)),
         born_abroad=True,
         country_code=country.code,
         country_name=country.name,
@@ -192,13 +217,14 @@ def _before_independence(number: str, geo: Geography) -> Place:
     """91-96: an Île-de-France department (91-95, since 1968) or, before independence,
     Algeria (91-94), Morocco (95) or Tunisia (96). Never concluded as "born abroad"."""
     code = number[5:7]
-    country_code, country_name, country_with_article = _BEFORE_INDEPENDENCE[code]
+    country_code, country_name, _ = _BEFORE_INDEPENDENCE[code]
+    shown_name, country_with_article = _country_names(code, geo)
     department = geo.department(code) if code != "96" else None
     if department is None:
         note = render("nir_note_before_independence", code=code, country=country_with_article)
         return Place(
             place_type="ambiguous",
-            label=render("nir_place_before_independence", country=country_name),
+            label=render("nir_place_before_independence", country=shown_name),
             born_abroad=None,
             country_code=country_code,
             country_name=country_name,
@@ -210,13 +236,13 @@ def _before_independence(number: str, geo: Geography) -> Place:
         "nir_note_two_meanings_commune" if commune else "nir_note_two_meanings",
         code=code,
         commune=commune.display_name if commune else "",
-        department=department.with_article,
+        department=_in_sentence(department, department.with_article),
         year=ILE_DE_FRANCE_YEAR,
         country=country_with_article,
     )
     return Place(
         place_type="ambiguous",
-        label=either(department.name, country_name),
+        label=either(department.name, shown_name),
         born_abroad=None,
         department_code=department.code,
         department_name=department.name,

@@ -23,9 +23,15 @@ TRANSLATED_FILES = sorted(
         *(KNOWLEDGE / "procedures").glob("*.yml"),
         *(KNOWLEDGE / "situations").glob("*.yml"),
         KNOWLEDGE / "glossary.yml",
+        KNOWLEDGE / "organisms.yml",
+        KNOWLEDGE / "local_bodies.yml",
+        KNOWLEDGE / "statuses.yml",
     ]
 )
-TEXT_FIELDS = ("text", "title", "audience", "summary", "delays", "definition", "steps", "documents")
+TEXT_FIELDS = (
+    *("text", "title", "audience", "summary", "delays", "definition", "steps", "documents"),
+    *("description", "label", "price_note", "hours", "hours_caution", "explanation", "notes"),
+)
 NOT_SHOWN = ("questions", "keywords", "names", "sources", "words")  # searched or matched only
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -58,6 +64,10 @@ def missing_translations(path: Path) -> list[str]:
                 problems.append(f"{where}.{field}: no English")
             elif french is None:
                 problems.append(f"{where}.{field}_en: no French")
+            elif isinstance(french, dict) and (
+                not isinstance(english, dict) or set(english) != set(french)
+            ):
+                problems.append(f"{where}.{field}_en: not one text per French key")
             elif isinstance(french, list) and (
                 not isinstance(english, list) or len(english) != len(french)
             ):

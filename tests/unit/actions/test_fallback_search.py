@@ -169,3 +169,23 @@ def test_every_record_s_button_gives_that_record_s_answer(domain, knowledge_db) 
             assert title in shown, key
         checked += 1
     assert checked > 170
+
+
+def test_an_english_speaker_is_offered_the_records_by_their_english_titles(
+    domain, knowledge_db
+) -> None:
+    tracker = make_tracker(
+        "carte vitale lost in portugal during the holidays, what now",
+        "nlu_fallback",
+        intent_ranking=UNSURE,
+        slots={"language": "en"},
+    )
+    messages, _ = run_action(ActionAskAffirmation(), tracker, domain)
+    [shown] = messages
+    assert "Votre question" not in shown["text"]
+    assert shown["buttons"][0] == {
+        "title": "Carte Vitale lost or stolen abroad",
+        "payload": '/carte_vitale{"situation": "perte_etranger"}',
+    }
+    assert shown["buttons"][-1]["title"] == "Something else"
+    assert shown["custom"]["lang"] == "en"

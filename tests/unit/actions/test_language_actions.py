@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from actions.contact import ActionLookupContact, ActionLookupOrganism
 from actions.greeting import ActionGreet
+from actions.nir_actions import ActionCheckNIR
 from actions.procedures import ActionLookupProcedure, ActionProcedureDocuments
 from actions.say import SAY_ACTIONS
 from tests.adapters import make_tracker, run_action, texts
@@ -77,3 +79,44 @@ def test_hello_in_english_is_answered_in_english(domain) -> None:
     messages, events = run_action(ActionGreet(), tracker, domain)
     assert slots(events)["language"] == "en" and langs(messages) == {"en"}
     assert "Bonjour" not in texts(messages)
+
+
+def with_key(thirteen: str) -> str:
+    return f"{thirteen}{97 - int(thirteen) % 97:02d}"
+
+
+def test_an_english_contact_answer_has_english_hours_and_notes(domain) -> None:
+    tracker = make_tracker(
+        "what is the phone number of the cpam in lille please?",
+        "contact",
+        entities=[{"entity": "city", "value": "Lille"}],
+    )
+    messages, _ = run_action(ActionLookupContact(), tracker, domain)
+    text = texts(messages)
+    assert "3646" in text and "Monday to Friday" in text and "free service" in text
+    assert "several caisses in this department" in text
+    assert "lundi" not in text and "service gratuit" not in text and "plusieurs" not in text
+
+
+def test_the_body_of_a_status_is_explained_in_english(domain) -> None:
+    tracker = make_tracker(
+        "i am a farmer, who handles my health insurance?",
+        "organism",
+        entities=[{"entity": "status", "value": "agriculteur"}],
+    )
+    messages, _ = run_action(ActionLookupOrganism(), tracker, domain)
+    text = texts(messages)
+    assert "are covered by the MSA" in text
+    assert "relèvent" not in text and "vous" not in text
+
+
+def test_a_number_checked_in_english_names_the_country_in_english(domain) -> None:
+    germany = with_key("1850399109123")
+    tracker = make_tracker(f"is this number correct {germany}?", "check_nir")
+    text = texts(run_action(ActionCheckNIR(), tracker, domain)[0])
+    assert "abroad (Germany)" in text and "Allemagne" not in text
+    assert germany not in text
+    seine_saint_denis = with_key("1500293066123")
+    tracker = make_tracker(f"can you check my number please {seine_saint_denis}", "check_nir")
+    text = texts(run_action(ActionCheckNIR(), tracker, domain)[0])
+    assert "Seine-Saint-Denis" in text and "Algeria" in text and "l'Algérie" not in text
