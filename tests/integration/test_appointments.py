@@ -128,3 +128,42 @@ def test_a_conversation_holds_at_most_three_bookings(assistant) -> None:
     buttons = conversation.buttons("mes rendez-vous")
     assert len([b for b in buttons if b["title"].startswith("Annuler")]) == 3
     assert references(assistant, conversation.sender) == held
+
+
+def test_book_list_and_cancel_in_english(assistant) -> None:
+    """Issue #15: the booking form asked and answered in English, typed answers included."""
+    conversation = assistant.conversation()
+    start = conversation.buttons("hi, i would like to book an appointment with an adviser")
+    assert any("Carte Vitale" in b["title"] for b in start)
+    assert "phone call-back" in conversation.say("it's about my carte vitale, i lost it")
+    assert "département" in conversation.say("by phone please")
+    times = conversation.buttons("i live in Bordeaux")
+    assert len(times) == 6 and times[-1]["title"] == "Later"
+    assert "costs nothing" in conversation.say("is it free?")
+    assert "called back" in conversation.say(times[1]["payload"])
+    assert "valid French phone number" in conversation.say("08 99 12 34 56")
+    summary = conversation.say("06 12 34 56 78")
+    assert "summary of this simulation" in summary and "06 •• •• •• 78" in summary
+    booked = conversation.say("yes")
+    reference = REFERENCE.search(booked).group(0)
+    assert "Simulation saved" in booked or "saved" in booked
+    listed = conversation.say("what are my appointments?")
+    assert reference in listed
+    assert "really want to cancel" in conversation.say(f"cancel my appointment {reference}")
+    assert "cancelled" in conversation.say("yes")
+    for shown in (summary, booked, listed):
+        assert "12 34 56" not in shown
+        assert "vous" not in shown and "Je " not in shown  # nothing left in French
+    [(status,)] = query(
+        assistant.database, "SELECT status FROM ag_booking WHERE reference = ?", reference
+    )
+    assert status == "cancelled"
+
+
+def test_a_number_checked_in_english(assistant) -> None:
+    """Issue #15: the NIR check asked in English, the number typed on its own line."""
+    conversation = assistant.conversation()
+    asked = conversation.say("can you check if my social security number is valid?")
+    assert "number" in asked and "numéro" not in asked
+    checked = conversation.say("2 69 05 49 588 157 80")
+    assert "valid" in checked and "588 157" not in checked and "vous" not in checked
