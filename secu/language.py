@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -86,6 +86,9 @@ class LanguageRules:
     requests: dict[str, tuple[str, ...]]  # language -> folded words that ask for it
     min_words: int  # fewer words than this never change the language
     min_confidence: dict[str, float]  # language -> the detector's confidence to change to it
+    markers: dict[str, frozenset[str]] = field(default_factory=dict)  # language -> its words
+    min_markers: int = 2  # markers of one language (none of the other) that tell it…
+    marker_confidence: float = 1.0  # …when the detector gives it at least this
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> LanguageRules:
@@ -104,6 +107,12 @@ class LanguageRules:
             min_confidence={
                 language: float(value) for language, value in data["min_confidence"].items()
             },
+            markers={
+                language: frozenset(fold(str(word)) for word in data["markers"][language])
+                for language in LANGUAGES
+            },
+            min_markers=int(data["markers"]["min"]),
+            marker_confidence=float(data["markers"]["min_confidence"]),
         )
 
 
@@ -157,12 +166,61 @@ def detect(text: str, rules: LanguageRules) -> str | None:
     words = telling_words(text, rules)
     if len(words) < rules.min_words:
         return None
-    confidences = _detector().compute_language_confidence_values(" ".join(words))
-    best = confidences[0] if confidences else None
-    if best is None:
+    confidences = {
+        (ENGLISH if value.language.name == "ENGLISH" else FRENCH): value.value
+        for value in _detector().compute_language_confidence_values(" ".join(words))
+    }
+    if not confidences:
         return None
-    language = ENGLISH if best.language.name == "ENGLISH" else FRENCH
-    return language if best.value >= rules.min_confidence[language] else None
+    counts = marker_counts(words, rules)
+    best = max(confidences, key=lambda language: confidences[language])
+    if confidences[best] >= rules.min_confidence[best]:
+        contradicted = any(
+            n >= rules.min_markers for other, n in counts.items() if other != best
+        ) and not counts.get(best)
+        return None if contradicted else best
+    return told_by_markers(len(words), counts, confidences, rules)
+
+
+def marker_counts(words: list[str], rules: LanguageRules) -> dict[str, int]:
+    """How many of the message's words are each language's markers ("j'ai" is read as
+    "j ai").
+
+    >>> rules = LanguageRules((), {}, 3, {}, {"en": frozenset({"i", "in"}),
+    ...     "fr": frozenset({"j", "ai"})}, 2, 0.35)
+    >>> marker_counts(["i", "live", "in", "Bordeaux"], rules)
+    {'en': 2, 'fr': 0}
+    """
+    parts = fold(" ".join(words)).split()
+    return {
+        language: sum(part in markers for part in parts)
+        for language, markers in rules.markers.items()
+    }
+
+
+def told_by_markers(
+    length: int, counts: dict[str, int], confidences: dict[str, float], rules: LanguageRules
+) -> str | None:
+    """The language whose short words make at least half the message's ``length`` words
+    (and ``min_markers``), with none of the other language's, when the detector gives it
+    at least ``marker_confidence``: "what can you do for me?" is English though the
+    detector says so with 0.77 only; "je suis student a Lyon" stays undecided.
+
+    >>> rules = LanguageRules((), {}, 3, {}, {}, 2, 0.35)
+    >>> told_by_markers(6, {"en": 5, "fr": 0}, {"en": 0.77, "fr": 0.23}, rules)
+    'en'
+    >>> told_by_markers(4, {"en": 2, "fr": 2}, {"en": 0.6, "fr": 0.4}, rules) is None
+    True
+    """
+    for language, count in counts.items():
+        others = sum(n for other, n in counts.items() if other != language)
+        if (
+            count >= max(rules.min_markers, length / 2)
+            and others == 0
+            and confidences.get(language, 0.0) >= rules.marker_confidence
+        ):
+            return language
+    return None
 
 
 def requested(text: str, rules: LanguageRules) -> str | None:

@@ -63,6 +63,8 @@ class Reason(AgendaBase):
     label = Column(Text, nullable=False)
     minutes = Column(Integer, nullable=False)
     documents = Column(Text, nullable=False)  # one per line
+    label_en = Column(Text, nullable=True)  # English (issue #15); French when missing
+    documents_en = Column(Text, nullable=True)
 
 
 class Booking(AgendaBase):

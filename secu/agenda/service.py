@@ -30,6 +30,7 @@ from secu.agenda.models import (
 )
 from secu.agenda.phone import phone_from_e164
 from secu.agenda.references import new_reference
+from secu.language import ENGLISH, speaking_language
 
 # Departments with public holidays of their own (holidays' subdivisions of France).
 HOLIDAY_SUBDIVISIONS = {
@@ -94,8 +95,13 @@ def _agency(row: Agency) -> AgencyInfo:
 
 
 def _reason(row: Reason) -> ReasonInfo:
-    documents = tuple(line for line in row.documents.splitlines() if line.strip())
-    return ReasonInfo(row.key, row.label, row.minutes, documents)
+    """The reason in the language spoken: its English label and documents when the agenda
+    has them, its French ones otherwise."""
+    english = speaking_language() == ENGLISH
+    label = (row.label_en if english else None) or row.label
+    lines = (row.documents_en if english else None) or row.documents
+    documents = tuple(line for line in lines.splitlines() if line.strip())
+    return ReasonInfo(row.key, label, row.minutes, documents)
 
 
 def reasons(session: Session) -> list[ReasonInfo]:

@@ -61,6 +61,9 @@ def read_agenda(path: Path) -> AgendaData:
     for reason in data.reasons:
         if not {"key", "label", "minutes", "documents"} <= set(reason):
             raise AgendaError(f"{path}: a reason needs key, label, minutes and documents")
+        english = reason.get("documents_en")
+        if english is not None and len(english) != len(reason["documents"]):
+            raise AgendaError(f"{path}: {reason['key']}: one documents_en per document")
         if int(reason["minutes"]) <= 0 or int(reason["minutes"]) % 15:
             raise AgendaError(f"{path}: {reason['key']}: minutes must be a multiple of 15")
     parse_hours(data.hours)
@@ -105,6 +108,8 @@ def sync(session: Session, data: AgendaData, geography: Geography) -> int:
                 label=entry["label"],
                 minutes=int(entry["minutes"]),
                 documents="\n".join(entry["documents"]),
+                label_en=entry.get("label_en"),
+                documents_en="\n".join(entry["documents_en"]) if "documents_en" in entry else None,
             )
         )
     session.execute(delete(OpeningHours))

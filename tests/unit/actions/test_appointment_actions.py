@@ -65,6 +65,20 @@ def test_reasons_are_offered_as_buttons(domain) -> None:
     assert len(payloads) == 5 and '/inform{"appointment_reason": "registration"}' in payloads
 
 
+def test_reasons_and_documents_in_english(domain) -> None:
+    tracker = make_tracker("", "inform", slots={"language": "en"})
+    messages, _ = run_action(ActionAskAppointmentReason(), tracker, domain)
+    titles = [b["title"] for b in messages[0]["buttons"]]
+    assert titles[0] == "Carte Vitale (lost, stolen, order)" and "Other request" in titles[-1]
+    filled = book_through_the_form(domain, {"language": "en"})
+    messages, _ = run_action(
+        ActionAppointmentBooked(), make_tracker("yes", "affirm", slots=filled), domain
+    )
+    text = messages[0]["text"]
+    assert filled["appointment_reference"] in text and "An ID document" in text
+    assert "pièce d'identité" not in text and "vous" not in text
+
+
 @pytest.mark.parametrize(
     ("text", "asked", "expected"),
     [

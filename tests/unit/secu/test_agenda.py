@@ -347,7 +347,7 @@ def test_setup_again_keeps_the_bookings(engine: Engine) -> None:
     with session_scope(engine) as session:
         assert [b.reference for b in service.bookings_of(session, "conv-1")] == [booking.reference]
         version = session.execute(sa.text("SELECT version_num FROM ag_alembic_version")).scalar()
-    assert version == "0001_agenda"
+    assert version == "0002_reason_english"
 
 
 def test_the_migrations_build_exactly_the_models(engine: Engine) -> None:
