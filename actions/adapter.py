@@ -22,6 +22,7 @@ from secu.language import (
 
 LANGUAGE_SLOT = "language"
 SWITCH_LANGUAGE = "switch_language"  # "in English please", "en français svp"
+CONSOLE = "cmdline"  # the input channel of `rasa shell`
 
 
 def previous_action(tracker: Tracker) -> str | None:
@@ -63,6 +64,7 @@ def read_turn(tracker: Tracker) -> Turn:
         intent_ranking=ranking,
         previous_action=previous_action(tracker),
         language=chosen_language(text, intent, entities, tracker.slots.get(LANGUAGE_SLOT)),
+        channel=tracker.get_latest_input_channel(),
     )
 
 
@@ -83,16 +85,16 @@ def language_slot(turn: Turn) -> dict[str, str]:
     return {LANGUAGE_SLOT: turn.language} if changed else {}
 
 
-def apply(reply: Reply, dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
+def apply(reply: Reply, dispatcher: CollectingDispatcher, turn: Turn) -> list[dict[str, Any]]:
     """Sends the reply's answers (in the language being spoken: secu.language.speaking)
-    and returns its events."""
+    and returns its events. Each answer tells its language (``custom.lang``: the widget's
+    ``lang`` attribute), except in ``rasa shell``, which would print it after each answer."""
+    tagged = {} if turn.channel == CONSOLE else {"json_message": {"lang": speaking_language()}}
     for message in reply.messages:
         chosen = answer(message.key)
         buttons = message.buttons if message.buttons is not None else chosen.buttons
         dispatcher.utter_message(
-            text=chosen.render(**message.values),
-            buttons=[b.as_dict() for b in buttons],
-            json_message={"lang": speaking_language()},  # the widget's lang attribute
+            text=chosen.render(**message.values), buttons=[b.as_dict() for b in buttons], **tagged
         )
     events: list[dict[str, Any]] = [SlotSet(name, value) for name, value in reply.slots.items()]
     if reply.forget_message:
@@ -111,5 +113,5 @@ class TurnAction(Action, ABC):
     ) -> list[dict[str, Any]]:
         turn = read_turn(tracker)
         with speaking(turn.language):
-            events = apply(await self.decide(turn), dispatcher)
+            events = apply(await self.decide(turn), dispatcher, turn)
         return [SlotSet(name, value) for name, value in language_slot(turn).items()] + events

@@ -62,7 +62,7 @@ class ValidateAppointmentForm(FormValidationAction):
             decision = booking.booking_changes(turn)
             if isinstance(decision, booking.ToBook):
                 decision = await run_in_session(booking.book, decision, now(), locked=True)
-            apply(decision, dispatcher)
+            apply(decision, dispatcher, turn)
         return {**language_slot(turn), **decision.slots}
 
 

@@ -37,7 +37,7 @@ def slot_values(reply: Reply, dispatcher: CollectingDispatcher, turn: Turn) -> d
     """A form validation's result: the reply's answers sent in the conversation's
     language, its slots (and the language, when the message changed it) as a dict."""
     with speaking(turn.language):
-        apply(Reply(messages=reply.messages), dispatcher)
+        apply(Reply(messages=reply.messages), dispatcher, turn)
     return {**language_slot(turn), **reply.slots}
 
 

@@ -14,10 +14,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from secu.content import answers
 
 
-def user_event(text: str, intent: str, entities: list[dict[str, Any]] | None = None) -> dict:
+def user_event(
+    text: str, intent: str, entities: list[dict[str, Any]] | None = None, channel: str = "rest"
+) -> dict:
     return {
         "event": "user",
         "text": text,
+        "input_channel": channel,
         "parse_data": {
             "intent": {"name": intent, "confidence": 0.99},
             "entities": entities or [],
@@ -37,6 +40,7 @@ def make_tracker(
     history: list[dict] | None = None,
     intent_ranking: list[dict[str, Any]] | None = None,
     sender_id: str = "test",
+    channel: str = "rest",
 ) -> Tracker:
     latest = {
         "text": text,
@@ -44,7 +48,7 @@ def make_tracker(
         "entities": entities or [],
         "intent_ranking": intent_ranking or [],
     }
-    events = [*(history or []), user_event(text, intent, entities)]
+    events = [*(history or []), user_event(text, intent, entities, channel)]
     return Tracker(
         sender_id=sender_id,
         slots=slots or {},

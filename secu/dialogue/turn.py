@@ -46,6 +46,7 @@ class Turn:
     intent_ranking: tuple[tuple[str, float], ...] = ()
     previous_action: str | None = None  # the bot's last action before this message
     language: str = DEFAULT_LANGUAGE  # the language to answer in (secu.language)
+    channel: str | None = None  # where the message came from ("rest", "cmdline"…)
 
     def entity(self, name: str) -> str | None:
         """The last value of an entity in the message, as text."""

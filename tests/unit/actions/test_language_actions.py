@@ -37,6 +37,18 @@ def test_an_english_question_gets_the_english_procedure_and_sets_the_slot(domain
     assert "vous" not in text
 
 
+def test_rasa_shell_gets_the_answers_without_their_language_tag(domain) -> None:
+    tracker = make_tracker("how can i get a social security number?", "born_abroad")
+    messages, _ = run_action(ActionLookupProcedure(), tracker, domain)
+    assert langs(messages) == {"en"}
+    tracker = make_tracker(
+        "how can i get a social security number?", "born_abroad", channel="cmdline"
+    )
+    messages, _ = run_action(ActionLookupProcedure(), tracker, domain)
+    assert messages and all(not m.get("custom") for m in messages)
+    assert "S1106" in texts(messages)
+
+
 def test_the_same_question_in_french_stays_french_and_sets_nothing(domain) -> None:
     tracker = make_tracker("comment avoir un numero de secu ? je suis ne au maroc", "born_abroad")
     messages, events = run_action(ActionLookupProcedure(), tracker, domain)
