@@ -82,6 +82,34 @@ async def play(agent, sender: str, texts: list[str]) -> list[float]:
     return times
 
 
+def language_step(texts: list[str], repeats: int = 200) -> str:
+    """The action server's language step (secu.language: lingua and the rules), timed
+    alone on the benchmark conversation's messages: the Rasa process does not run it, so
+    the tables above do not show it (it is inside "custom actions")."""
+    from secu.language import FRENCH, conversation_language, warm_up
+
+    started = time.perf_counter()
+    warm_up()
+    loaded = time.perf_counter() - started
+    each = []
+    for text in texts:
+        begun = time.perf_counter()
+        for _ in range(repeats):
+            conversation_language(text, FRENCH)
+        each.append((time.perf_counter() - begun) / repeats * 1000)
+    each.sort()
+    return "\n".join(
+        [
+            "## The language step (action server, secu.language)",
+            "",
+            f"- loading the detector's models at the action server's start: {loaded:.2f} s",
+            f"- per message, over the {len(texts)} messages of the benchmark conversation: "
+            f"median {each[len(each) // 2]:.2f} ms, longest {each[-1]:.2f} ms",
+            "",
+        ]
+    )
+
+
 async def main_async(args: argparse.Namespace) -> str:
     work = Path(tempfile.mkdtemp(prefix="profile-"))
     action_port = free_port()
@@ -145,6 +173,7 @@ async def main_async(args: argparse.Namespace) -> str:
                 table(profile, count, args.limit),
                 "",
             ]
+        out.append(language_step(list(dict.fromkeys(CONVERSATION))))
     finally:
         actions.terminate()
         actions.wait(timeout=30)
