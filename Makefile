@@ -10,7 +10,7 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
 
-.PHONY: soak profile help install train db bench run run-scaled shell test lint format clean purge erase browser web-deps
+.PHONY: soak profile help install train db bench run run-scaled shell test lint format clean purge erase browser web-deps review
 
 help:
 	@echo "make run    - set everything up, then start the assistant (demo page :8080, REST :5005, actions :5055)"
@@ -20,6 +20,7 @@ help:
 	@echo "make bench | soak | profile - performance: side by side with stock Rasa, 10-minute load, cProfile"
 	@echo "make install | train | db (knowledge base) | lint | format | clean"
 	@echo "make purge [DAYS=30] | erase SENDER=<id>  - retention and erasure of conversations"
+	@echo "make review - the review site of the conversations for the content's maintainers (:8090, REVIEW_TOKEN)"
 
 $(VENV)/.installed: requirements.lock scripts/find-python310.sh
 	@echo "==> Creating the virtual environment with Python 3.10"
@@ -73,6 +74,10 @@ run-scaled: train
 
 shell: train db
 	@scripts/run.sh shell
+
+# The review site (review/): what people ask, what the assistant misses, annotations.
+review: db
+	@source scripts/env.sh && $(BIN)/python -m review
 
 lint: $(VENV)/.installed
 	@$(BIN)/ruff check .

@@ -24,6 +24,10 @@ class Settings:
     action_host: str  # the action server's interface: 127.0.0.1 unless told otherwise
     action_port: int
     action_server_token: str  # shared secret between Rasa and the action server
+    review_port: int  # the review site (python -m review), on 127.0.0.1 only
+    review_token: str  # the review site's secret; python -m review draws one when empty
+    review_db_url: str  # the review site's own index of the conversations (SQLAlchemy URL)
+    review_nlu_file: Path  # where the review site appends annotated training examples
 
 
 @lru_cache(maxsize=1)
@@ -45,5 +49,12 @@ def get_settings() -> Settings:
         action_server_token=os.environ.get("ACTION_SERVER_TOKEN", ""),
         agenda_file=Path(
             os.environ.get("AGENDA_FILE", PROJECT_ROOT / "data" / "agenda" / "agenda.yml")
+        ),
+        review_port=int(os.environ.get("REVIEW_PORT", "8090")),
+        review_token=os.environ.get("REVIEW_TOKEN", ""),
+        review_db_url=os.environ.get("REVIEW_DB_URL")
+        or f"sqlite:///{PROJECT_ROOT / 'var' / 'review.db'}",
+        review_nlu_file=Path(
+            os.environ.get("REVIEW_NLU_FILE", PROJECT_ROOT / "data" / "nlu" / "review.yml")
         ),
     )
