@@ -449,6 +449,10 @@ def test_no_accessibility_violation_in_english(browser, demo_page: str) -> None:
     say(page, "I would like an appointment", "en")
     expect(bot_messages(page).nth(before)).to_be_visible()
     answered(page)
+    # The real assistant answers in English, and says so to the widget.
+    expect(bot_messages(page).nth(before)).to_contain_text("real appointment")
+    expect(bot_messages(page).nth(before)).to_have_attribute("lang", "en")
+    expect(page.get_by_role("button", name="Carte Vitale (lost, stolen, order)")).to_be_visible()
     assert axe_violations(page) == []
     # Both languages in the conversation, the interface back in French.
     page.get_by_role("button", name="Français", exact=True).click()
