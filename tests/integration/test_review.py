@@ -6,6 +6,7 @@ data/nlu/review.yml; ``rasa data validate`` then checks the copy."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -21,11 +22,13 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, VENV_BIN, Assistant, query
+from conftest import ROOT, VENV_BIN, Assistant, query, running_assistant
 from test_widget import AXE, axe_violations, browser  # noqa: F401 (the Chromium fixture)
 
 sys.path.insert(0, str(ROOT / "tests" / "unit" / "review"))
 from review_site import TOKEN, Review, compacted, running_review
+
+from tests.databases import POSTGRES, as_text, scratch_postgres
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
@@ -68,15 +71,42 @@ def play(assistant: Assistant) -> tuple[str, str]:
     return conversation.sender, foreign
 
 
+@contextlib.contextmanager
+def own_assistant(kind: str, work: Path) -> Iterator[tuple[Assistant, str]]:
+    """An assistant whose store holds only this module's conversations: the overview's
+    "most asked" lists are the store's top 10, which the shared assistants' other
+    conversations (the e2e suite) would fill."""
+    if kind == "sqlite":
+        with running_assistant(work) as assistant:
+            yield assistant, f"sqlite:///{assistant.tracker_db}"
+        return
+    if not POSTGRES:
+        pytest.skip("TEST_POSTGRES_URL not set")
+    with scratch_postgres("review") as database:
+        url = as_text(database)
+        with running_assistant(work, extra_env={"TRACKER_STORE_URL": url}) as assistant:
+            yield assistant, url
+
+
+@pytest.fixture(scope="module")
+def store_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Assistant, str]]:
+    with own_assistant("sqlite", tmp_path_factory.mktemp("store-sqlite")) as pair:
+        yield pair
+
+
+@pytest.fixture(scope="module")
+def store_postgresql(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[Assistant, str]]:
+    with own_assistant("postgresql", tmp_path_factory.mktemp("store-postgresql")) as pair:
+        yield pair
+
+
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def played(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Played]:
-    if request.param == "sqlite":
-        assistant = request.getfixturevalue("assistant")
-        url = f"sqlite:///{assistant.tracker_db}"
-    else:
-        assistant, url = request.getfixturevalue("postgres_assistant")
+    assistant, url = request.getfixturevalue(f"store_{request.param}")
     sender, foreign = play(assistant)
     work = tmp_path_factory.mktemp(f"review-{request.param}")
     shutil.copytree(ROOT / "data" / "nlu", work / "nlu")  # REVIEW_NLU_FILE: work/nlu/review.yml
@@ -151,13 +181,16 @@ def test_no_page_and_no_export_shows_the_nir_or_the_phone_number(played: Played)
 
 
 @pytest.fixture(scope="module")
-def site(assistant: Assistant, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Played]:
-    """The review site on the SQLite assistant's store, for the browser."""
+def site(
+    store_sqlite: tuple[Assistant, str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Played]:
+    """The review site on the SQLite store of this module's assistant, for the browser."""
+    assistant, url = store_sqlite
     sender, foreign = play(assistant)
     work = tmp_path_factory.mktemp("review-browser")
     shutil.copytree(ROOT / "data" / "nlu", work / "nlu")
-    with running_review(work, f"sqlite:///{assistant.tracker_db}") as review:
-        yield Played(assistant, f"sqlite:///{assistant.tracker_db}", review, sender, foreign)
+    with running_review(work, url) as review:
+        yield Played(assistant, url, review, sender, foreign)
 
 
 @pytest.fixture
