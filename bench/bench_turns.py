@@ -8,10 +8,18 @@ conversation. Variants:
 
 - ``ours``: our model and pipeline, 1 Sanic worker, SQLite tracker store;
 - ``stock``: Rasa's default pipeline and policies (config without pipeline/policies:
-  Rasa fills in its defaults) trained on our same data, with Rasa's own SQLite tracker
-  store (no masking wrapper, no window, no added indexes) and the same action server;
+  Rasa fills in its defaults) trained on our same data, with Rasa's own REST channel
+  (nothing of ``addons/`` is imported: no answer validator, no log redaction), Rasa's own
+  SQLite tracker store (no masking wrapper, no window, no added indexes) and rasa_sdk's
+  own action server running the same actions;
 - ``ours-2w``: ours with 2 Sanic workers on PostgreSQL and Redis (when PG_URL/REDIS_URL
   are reachable).
+
+Every variant runs on throw-away databases (conversations, knowledge base and agenda in
+a temporary folder; a temporary PostgreSQL database for ``ours-2w``), never on the user's
+``var/``. A turn answered with the channel's apology counts as failed. The answers of the
+benchmark conversation are compared between variants: the messages whose answer differs
+from the first variant's are listed (the variants do not always take the same path).
 
 Writes bench/results.json and the table and plot of docs/performance.md.
 """
@@ -19,6 +27,7 @@ Writes bench/results.json and the table and plot of docs/performance.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import socket
@@ -30,7 +39,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -65,6 +74,7 @@ class Result:
     turn500_ms: float = 0.0
     errors: int = 0
     notes: list[str] = field(default_factory=list)
+    answers: list[str] = field(default_factory=list)  # the benchmark conversation's, in order
     long_ms: list[float] = field(default_factory=list)  # every turn of the long conversation
 
 
@@ -74,20 +84,29 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def send(url: str, sender: str, message: str, timeout: float = 60) -> tuple[float, bool]:
+def exchange(url: str, sender: str, message: str, timeout: float = 60) -> tuple[float, str | None]:
+    """The time of one turn and the answer's text; None when the turn failed (no answer,
+    an error, or the French apology our channel gives when the assistant cannot answer)."""
     body = json.dumps({"sender": sender, "message": message}).encode()
     request = urllib.request.Request(
         f"{url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
     )
     started = time.perf_counter()
+    answer: str | None = None
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            # The French apology (timeout, action server down…) is a failed turn.
             degraded = response.headers.get(DEGRADED_HEADER)
-            ok = bool(json.loads(response.read())) and not degraded
+            replies = json.loads(response.read())
+            if replies and not degraded:
+                answer = "\n".join(str(reply.get("text") or "") for reply in replies)
     except (urllib.error.URLError, OSError, ValueError):
-        ok = False
-    return (time.perf_counter() - started) * 1000, ok
+        answer = None
+    return (time.perf_counter() - started) * 1000, answer
+
+
+def send(url: str, sender: str, message: str, timeout: float = 60) -> tuple[float, bool]:
+    elapsed, answer = exchange(url, sender, message, timeout)
+    return elapsed, answer is not None
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -123,14 +142,22 @@ tracker_store:
   db: ${TRACKER_DB}
 """
 """Rasa's own SQL tracker store and in-memory lock store, as shipped."""
+STOCK_CREDENTIALS = "rest:\n"
+"""Rasa's own REST channel: nothing of addons/ is imported into the stock server."""
 
 
 class Servers:
     def __init__(
-        self, model: Path, env: dict[str, str], work: Path, endpoints: Path | None = None
+        self,
+        model: Path,
+        env: dict[str, str],
+        work: Path,
+        endpoints: Path | None = None,
+        credentials: Path | None = None,
     ) -> None:
         self.model, self.env, self.work = model, env, work
         self.endpoints = endpoints or ROOT / "endpoints.yml"
+        self.credentials = credentials or ROOT / "credentials.yml"
         self.processes: list[subprocess.Popen] = []
 
     def start(self) -> tuple[str, subprocess.Popen, float]:
@@ -164,7 +191,7 @@ class Servers:
                 "--port",
                 str(rasa_port),
                 "--credentials",
-                "credentials.yml",
+                str(self.credentials),
                 "--endpoints",
                 str(self.endpoints),
             ],
@@ -200,27 +227,41 @@ def measure(
     result = Result(variant)
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        endpoints = None
+        endpoints = credentials = None
         if stock:
             endpoints = work / "endpoints.yml"
             endpoints.write_text(STOCK_ENDPOINTS)
+            credentials = work / "credentials.yml"
+            credentials.write_text(STOCK_CREDENTIALS)
         env = {
             **env,
             "TRACKER_DB": str(work / "tracker.db"),
             "TRACKER_STORE_URL": env.get("TRACKER_STORE_URL") or f"sqlite:///{work}/tracker.db",
+            "DATABASE_URL": f"sqlite:///{work / 'assistant.db'}",
+            "VAR_DIR": str(work),
             "LOG_DIR": str(work),
         }
-        servers = Servers(model, env, work, endpoints)
+        for module in ("secu.knowledge.loader", "secu.agenda.setup"):  # a fresh knowledge base
+            subprocess.run(
+                [str(BIN / "python"), "-m", module],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+        servers = Servers(model, env, work, endpoints, credentials)
         try:
             url, rasa, result.cold_start_s = servers.start()
             # one conversation, sequential: every turn timed (5 rounds of the script)
             timings: list[float] = []
-            for _ in range(5):
+            for round_number in range(5):
                 sender = f"seq-{uuid.uuid4()}"
                 for message in CONVERSATION:
-                    elapsed, ok = send(url, sender, message)
+                    elapsed, answer = exchange(url, sender, message)
                     timings.append(elapsed)
-                    result.errors += not ok
+                    result.errors += answer is None
+                    if round_number == 0:
+                        result.answers.append(answer or "")
             result.p50_ms = statistics.median(timings)
             result.p95_ms = percentile(timings, 0.95)
             # 20 concurrent conversations
@@ -249,6 +290,24 @@ def measure(
         finally:
             servers.stop()
     return result
+
+
+@contextlib.contextmanager
+def throwaway_postgres(server_url: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database on the server of ``server_url``, dropped after."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"bench_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT", future=True)
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def train_stock(work: Path) -> Path:
@@ -299,7 +358,30 @@ def write_report(results: list[Result], path: Path) -> None:
         lines.append(
             f"| {label} | " + " | ".join(fmt.format(getattr(r, key)) for r in results) + " |"
         )
+    lines += differing_answers(results)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def differing_answers(results: list[Result]) -> list[str]:
+    """The benchmark conversation's messages answered differently than by the first
+    variant: the timings compare the same work only where the answers are the same."""
+    if len(results) < 2:
+        return []
+    first = results[0]
+    lines = ["", f"Messages answered differently than by `{first.variant}`:", ""]
+    for other in results[1:]:
+        differing = [
+            f"`{message}`"
+            for message, mine, theirs in zip(
+                CONVERSATION, first.answers, other.answers, strict=True
+            )
+            if mine != theirs
+        ]
+        lines.append(
+            f"- `{other.variant}`: {len(differing)} of {len(CONVERSATION)}"
+            + (f" ({', '.join(differing)})" if differing else "")
+        )
+    return lines
 
 
 def plot(results: list[Result], path: Path) -> None:
@@ -328,24 +410,27 @@ def main() -> int:
     parser.add_argument("--turns", type=int, default=500, help="length of the long conversation")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
     args = parser.parse_args()
-    base_env = {**os.environ, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false"}
+    # The user's stores (scripts/env.sh points them at var/) are never used: each variant
+    # gets its own (measure(), throwaway_postgres()).
+    kept = {k: v for k, v in os.environ.items() if k not in ("TRACKER_STORE_URL", "DATABASE_URL")}
+    base_env = {**kept, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false"}
     model = ROOT / "models" / "current.tar.gz"
     results: list[Result] = []
-    steps: dict[str, Callable[[], Result]] = {
-        "ours": lambda: measure("ours", model, base_env, args.turns),
-        "ours-2w": lambda: measure(
-            "ours-2w",
-            model,
-            {
+
+    def two_workers() -> Result:
+        server = os.environ.get("PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+        with throwaway_postgres(server) as url:
+            env = {
                 **base_env,
                 "SANIC_WORKERS": "2",
                 "LOCK_STORE": "addons.lock_store.AtomicRedisLockStore",
-                "TRACKER_STORE_URL": os.environ.get(
-                    "PG_URL", "postgresql://postgres@127.0.0.1:5432/test"
-                ),
-            },
-            args.turns,
-        ),
+                "TRACKER_STORE_URL": url,
+            }
+            return measure("ours-2w", model, env, args.turns)
+
+    steps: dict[str, Callable[[], Result]] = {
+        "ours": lambda: measure("ours", model, base_env, args.turns),
+        "ours-2w": two_workers,
     }
     for variant in args.variants.split(","):
         if variant == "stock":
