@@ -45,6 +45,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.bench_report import plot, write_report  # noqa: E402
+
 DEGRADED_HEADER = "X-Assistant-Degraded"  # addons/rest_channel.py: an apology, not a reply
 BIN = ROOT / ".venv" / "bin"
 CONVERSATION = [
@@ -340,70 +343,6 @@ def train_stock(work: Path) -> Path:
     return out / "stock.tar.gz"
 
 
-def write_report(results: list[Result], path: Path) -> None:
-    rows = [
-        ("cold start (process start → first answer)", "cold_start_s", "{:.1f} s"),
-        ("latency p50, one conversation", "p50_ms", "{:.0f} ms"),
-        ("latency p95, one conversation", "p95_ms", "{:.0f} ms"),
-        ("throughput, 20 concurrent conversations", "throughput_msg_s", "{:.1f} msg/s"),
-        ("p95 at 20 concurrent conversations", "concurrent_p95_ms", "{:.0f} ms"),
-        ("peak memory of the Rasa process(es)", "peak_rss_mb", "{:.0f} MB"),
-        ("turn cost, turns 1-10 (median)", "turn1_ms", "{:.0f} ms"),
-        ("turn cost, last 10 turns of the long conversation (median)", "turn500_ms", "{:.0f} ms"),
-        ("failed turns", "errors", "{}"),
-    ]
-    header = "| measure | " + " | ".join(r.variant for r in results) + " |"
-    lines = [header, "|---|" + "---|" * len(results)]
-    for label, key, fmt in rows:
-        lines.append(
-            f"| {label} | " + " | ".join(fmt.format(getattr(r, key)) for r in results) + " |"
-        )
-    lines += differing_answers(results)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
-def differing_answers(results: list[Result]) -> list[str]:
-    """The benchmark conversation's messages answered differently than by the first
-    variant: the timings compare the same work only where the answers are the same."""
-    if len(results) < 2:
-        return []
-    first = results[0]
-    lines = ["", f"Messages answered differently than by `{first.variant}`:", ""]
-    for other in results[1:]:
-        differing = [
-            f"`{message}`"
-            for message, mine, theirs in zip(
-                CONVERSATION, first.answers, other.answers, strict=True
-            )
-            if mine != theirs
-        ]
-        lines.append(
-            f"- `{other.variant}`: {len(differing)} of {len(CONVERSATION)}"
-            + (f" ({', '.join(differing)})" if differing else "")
-        )
-    return lines
-
-
-def plot(results: list[Result], path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    figure, axis = plt.subplots(figsize=(8, 4))
-    for result in results:
-        window = 10
-        series = result.long_ms
-        smooth = [statistics.median(series[max(0, i - window) : i + 1]) for i in range(len(series))]
-        axis.plot(range(1, len(series) + 1), smooth, label=result.variant)
-    axis.set_xlabel("turn of one conversation")
-    axis.set_ylabel("answer time (ms, rolling median of 10)")
-    axis.set_title("Cost of a turn as a conversation grows")
-    axis.legend()
-    figure.tight_layout()
-    figure.savefig(path, dpi=100)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--variants", default="ours,stock", help="ours,stock,ours-2w")
@@ -447,7 +386,7 @@ def main() -> int:
     Path(args.out).write_text(
         json.dumps([asdict(r) for r in results], indent=2, ensure_ascii=False), encoding="utf-8"
     )
-    write_report(results, Path(args.out).with_suffix(".md"))
+    write_report(results, Path(args.out).with_suffix(".md"), CONVERSATION)
     plot(results, Path(args.out).with_suffix(".png"))
     print(Path(args.out).with_suffix(".md").read_text(encoding="utf-8"))
     return 0
