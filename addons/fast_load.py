@@ -21,11 +21,18 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from rasa.core.featurizers.precomputation import MessageContainerForCoreFeaturization
+from rasa.core.policies.policy import PolicyPrediction
 from rasa.core.policies.ted_policy import TED, TEDPolicy
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.classifiers.diet_classifier import DIET, DIETClassifier
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import TEXT
 from rasa.utils.tensorflow.model_data import RasaModelData
 from rasa.utils.tensorflow.models import RasaModel
+
+from addons.ted_on_demand import DeferredPrediction
 
 logger = logging.getLogger(__name__)
 
@@ -109,8 +116,28 @@ class FastLoadingDIETClassifier(DIETClassifier):
     DefaultV1Recipe.ComponentType.POLICY_WITH_END_TO_END_SUPPORT, is_trainable=True
 )
 class FastLoadingTEDPolicy(TEDPolicy):
-    """``TEDPolicy``, loaded without a training step."""
+    """``TEDPolicy``, loaded without a training step, predicting on demand
+    (addons/ted_on_demand.py: not at all when the rules or the memory decide)."""
 
     @staticmethod
     def model_class() -> type[TED]:
         return FastTED
+
+    def predict_action_probabilities(
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        rule_only_data: dict[str, Any] | None = None,
+        precomputations: MessageContainerForCoreFeaturization | None = None,
+        **kwargs: Any,
+    ) -> PolicyPrediction:
+        predict = super().predict_action_probabilities
+        if self.model is None or TEXT in self.fake_features:
+            # untrained, or trained on the users' text: end-to-end predictions and
+            # entity events are possible, so Rasa's ensemble must always see them
+            return predict(tracker, domain, rule_only_data, precomputations, **kwargs)
+        return DeferredPrediction(
+            lambda: predict(tracker, domain, rule_only_data, precomputations, **kwargs),
+            type(self).__name__,
+            self.priority,
+        )

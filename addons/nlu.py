@@ -10,6 +10,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
 from rasa.shared.nlu.constants import (
     INTENT,
     INTENT_NAME_KEY,
@@ -104,3 +105,29 @@ class ForeignScriptFallback(GraphComponent):
                 message.set(INTENT, fallback, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [fallback, *ranking], add_to_output=True)
         return messages
+
+
+SPACY_PIPES_UNUSED = ("parser", "ner")
+"""spaCy components whose output nothing in config.yml reads: Rasa's SpacyTokenizer takes
+the tokens, lemmas and part-of-speech tags (tok2vec, morphologizer, attribute_ruler,
+lemmatizer), SpacyFeaturizer the static word vectors. Rasa turns the parser off; the
+named-entity recogniser, with a network of its own, took half of spaCy's 8 ms a message
+(bench/profile.md). ``tests/unit/addons/test_lean_spacy.py`` checks that tokens, lemmas,
+tags and vectors are the same with and without it, and that no component of config.yml
+reads entities from spaCy."""
+
+ORIGINAL_SPACY_LOAD = SpacyNLP.load_model
+
+
+def load_spacy_without_unused_pipes(spacy_model_name: str) -> SpacyModel:
+    """``SpacyNLP.load_model``, then the components nothing reads are switched off."""
+    loaded = ORIGINAL_SPACY_LOAD(spacy_model_name)
+    for pipe in SPACY_PIPES_UNUSED:
+        if pipe in loaded.model.pipe_names:
+            loaded.model.disable_pipe(pipe)
+    return loaded
+
+
+def install() -> None:
+    """Installed in the Rasa server process by ``addons.startup.install()``."""
+    SpacyNLP.load_model = staticmethod(load_spacy_without_unused_pipes)  # type: ignore[method-assign]

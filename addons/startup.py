@@ -7,10 +7,13 @@ started any other way gets it too). It is idempotent.
 
 from __future__ import annotations
 
-from addons import action_validation
+from addons import action_validation, event_types, nlu, ted_on_demand
 from secu import logs
 
 
 def install() -> None:
     logs.install()  # NIRs masked in every log record of the process
     action_validation.install()  # action answers checked with a validator built once
+    nlu.install()  # spaCy without the components nothing reads (named entities)
+    ted_on_demand.install()  # TED run only when its prediction can win
+    event_types.install()  # stored events' classes found in a table, not a tree walk

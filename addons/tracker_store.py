@@ -22,6 +22,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import sqlalchemy
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import InMemoryTrackerStore, TrackerStore, create_tracker_store
 from rasa.shared.core.domain import Domain
@@ -31,6 +32,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from addons import startup
 from addons.conversation_window import Window, WindowCache, windowed
@@ -150,10 +153,27 @@ def add_event_indexes(sql: Any) -> None:
 def tune_sqlite(sql: Any) -> None:
     """Write-ahead log and normal sync for a SQLite conversation store: a turn's commit no
     longer waits for two disk flushes (the store cost about 40 ms a turn), and nothing is
-    lost if a process crashes (at most the last turns if the machine loses power)."""
+    lost if a process crashes (at most the last turns if the machine loses power).
+
+    Connections are kept open between turns: SQLAlchemy 1.4 opens and closes a SQLite
+    file for every session (``NullPool``), two a turn, with the pragmas again each time
+    (about 2 ms a turn in bench/profile.md). The process's event loop is the only user of
+    the engine; other processes (``make purge``, the review site) open their own.
+    """
     engine = sql.engine
     if engine.dialect.name != "sqlite":
         return
+    if engine.url.database not in (None, "", ":memory:"):
+        engine.dispose()
+        engine = sqlalchemy.create_engine(
+            engine.url,
+            poolclass=QueuePool,
+            pool_size=2,
+            max_overflow=8,
+            connect_args={"check_same_thread": False},
+        )
+        sql.engine = engine
+        sql.sessionmaker = sessionmaker(bind=engine)
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection: Any, _record: Any) -> None:

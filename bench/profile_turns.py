@@ -12,9 +12,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import logging
 import os
 import pstats
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -82,6 +84,51 @@ async def play(agent, sender: str, texts: list[str]) -> list[float]:
     return times
 
 
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of another process (Linux /proc, clock ticks)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def cpu_per_message(agent, action_pid: int, conversations: int) -> str:
+    """CPU per message without the profiler: this process's CPU time (every thread:
+    TensorFlow's included) around each message, and the action server's CPU time over
+    all of them divided by the number of messages (its clock counts 10 ms ticks)."""
+    from addons.ted_on_demand import COUNTS
+
+    await play(agent, f"warm-{uuid.uuid4()}", CONVERSATION)
+    before = dict(COUNTS)
+    rasa_each: list[float] = []
+    wall: list[float] = []
+    action_before = process_cpu_seconds(action_pid)
+    for _ in range(conversations):
+        sender = f"cpu-{uuid.uuid4()}"
+        for text in CONVERSATION:
+            cpu, started = time.process_time(), time.perf_counter()
+            await play(agent, sender, [text])
+            rasa_each.append((time.process_time() - cpu) * 1000)
+            wall.append((time.perf_counter() - started) * 1000)
+    actions_ms = (process_cpu_seconds(action_pid) - action_before) * 1000 / len(rasa_each)
+    deferred = COUNTS["deferred"] - before["deferred"]
+    computed = COUNTS["computed"] - before["computed"]
+    rasa = statistics.median(rasa_each)
+    return "\n".join(
+        [
+            f"## CPU per message, not profiled ({conversations} benchmark conversations, "
+            f"{len(rasa_each)} messages)",
+            "",
+            f"- Rasa process: median {rasa:.1f} ms of CPU a message "
+            f"(p95 {sorted(rasa_each)[int(len(rasa_each) * 0.95)]:.1f} ms); "
+            f"wall time median {statistics.median(wall):.1f} ms",
+            f"- action server: {actions_ms:.1f} ms of CPU a message on average",
+            f"- together: **{rasa + actions_ms:.1f} ms of CPU a message**",
+            f"- TED's predictions: {deferred} asked, {computed} computed "
+            f"({deferred - computed} left out because the rules or the memory decided)",
+            "",
+        ]
+    )
+
+
 def language_step(texts: list[str], repeats: int = 200) -> str:
     """The action server's language step (secu.language: lingua and the rules), timed
     alone on the benchmark conversation's messages: the Rasa process does not run it, so
@@ -133,7 +180,12 @@ async def main_async(args: argparse.Namespace) -> str:
         import rasa.core.agent  # noqa: F401  (the import is part of a cold start)
         from rasa.core.agent import load_agent
         from rasa.core.utils import AvailableEndpoints
+        from rasa.utils.log_utils import configure_structlog
 
+        from addons import startup
+
+        startup.install()  # as scripts/launch.py does before Rasa's command line
+        configure_structlog(logging.INFO)  # as Rasa's command line does (debug calls skipped)
         imported = time.perf_counter()
         endpoints = AvailableEndpoints.read_endpoints(str(ROOT / "endpoints.yml"))
         agent = await load_agent(model_path=args.model, endpoints=endpoints)
@@ -173,6 +225,7 @@ async def main_async(args: argparse.Namespace) -> str:
                 table(profile, count, args.limit),
                 "",
             ]
+        out.append(await cpu_per_message(agent, actions.pid, args.conversations))
         out.append(language_step(list(dict.fromkeys(CONVERSATION))))
     finally:
         actions.terminate()
@@ -185,6 +238,7 @@ def main() -> int:
     parser.add_argument("--model", default=str(ROOT / "models" / "current.tar.gz"))
     parser.add_argument("--turns", type=int, default=500)
     parser.add_argument("--limit", type=int, default=40, help="rows per table")
+    parser.add_argument("--conversations", type=int, default=30, help="for the CPU figures")
     parser.add_argument("--out", default=str(ROOT / "bench" / "profile.md"))
     args = parser.parse_args()
     report = asyncio.run(main_async(args))

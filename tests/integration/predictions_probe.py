@@ -1,6 +1,9 @@
 """Run by test_model_loading.py in a fresh process: load the trained model (``fast``: our
-way, ``rasa``: Rasa's own ``RasaModel.load``) and print, as JSON, the NLU results for
-held-out messages and TED's action probabilities after each of them."""
+way, with what ``addons.startup.install()`` puts in the Rasa server: spaCy without its
+entity recogniser, TED run on demand, the event table; ``rasa``: Rasa's own
+``RasaModel.load``, spaCy and TED as shipped) and print, as JSON, the NLU results for
+held-out messages, TED's action probabilities after each of them, and what the whole
+ensemble of policies picks after each message and after the action it picked."""
 
 from __future__ import annotations
 
@@ -12,11 +15,15 @@ from pathlib import Path
 import yaml
 from rasa.core.agent import load_agent
 from rasa.core.channels.channel import UserMessage
+from rasa.core.policies.ted_policy import TEDPolicy
+from rasa.nlu.utils.spacy_utils import SpacyNLP
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.tensorflow.models import RasaModel
 
+from addons import startup
 from addons.fast_load import LOADED_FAST, FastDIET, FastLoadingTEDPolicy, FastTED
+from addons.ted_on_demand import COUNTS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,7 +39,7 @@ def held_out_texts(limit: int) -> list[str]:
 
 async def probe(model: str, limit: int) -> dict:
     agent = await load_agent(model_path=model)
-    nlu, core = [], []
+    nlu, core, picked = [], [], []
     ted = next(
         node._component
         for node in agent.processor.graph_runner._instantiated_nodes.values()
@@ -52,7 +59,29 @@ async def probe(model: str, limit: int) -> dict:
         tracker.update(UserUttered(text, parsed["intent"], parsed["entities"], parsed))
         prediction = ted.predict_action_probabilities(tracker, agent.domain, precomputations=None)
         core.append([round(float(p), 5) for p in prediction.probabilities])
-    return {"nlu": nlu, "core": core, "loaded_fast": sorted(LOADED_FAST)}
+        for _ in range(2):  # after the message, then after the action picked
+            chosen = agent.processor._predict_next_with_tracker(tracker)
+            best = max(range(len(chosen.probabilities)), key=chosen.probabilities.__getitem__)
+            action = agent.domain.action_names_or_texts[best]
+            picked.append([chosen.policy_name, action, round(chosen.max_confidence, 5)])
+            tracker.update(ActionExecuted(action))
+    return {
+        "nlu": nlu,
+        "core": core,
+        "picked": picked,
+        "loaded_fast": sorted(LOADED_FAST),
+        "spacy_pipes": spacy_pipes(agent),
+        "ted_computed": COUNTS["computed"],
+        "ted_asked": COUNTS["deferred"],
+    }
+
+
+def spacy_pipes(agent) -> list[str]:
+    return next(
+        node._component.provide().model.pipe_names
+        for node in agent.processor.graph_runner._instantiated_nodes.values()
+        if isinstance(getattr(node, "_component", None), SpacyNLP)
+    )
 
 
 def main() -> None:
@@ -60,6 +89,11 @@ def main() -> None:
     if how == "rasa":
         FastDIET.load = classmethod(RasaModel.load.__func__)  # type: ignore[method-assign]
         FastTED.load = classmethod(RasaModel.load.__func__)  # type: ignore[method-assign]
+        FastLoadingTEDPolicy.predict_action_probabilities = (  # type: ignore[method-assign]
+            TEDPolicy.predict_action_probabilities
+        )
+    else:
+        startup.install()
     print(json.dumps(asyncio.run(probe(model, limit))))
 
 

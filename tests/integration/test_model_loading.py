@@ -1,6 +1,8 @@
-"""Our fast loading of DIET and TED (addons/fast_load.py) gives the very same model as
-Rasa's own loading: same intents, confidences and entities for held-out messages, same
-action probabilities from TED."""
+"""Our fast loading of DIET and TED (addons/fast_load.py) and what the server installs
+(addons/startup.py: spaCy without entity recogniser, TED on demand) give the very same
+predictions as Rasa's own loading: same intents, confidences and entities for held-out
+messages, same action probabilities from TED, same action, policy and confidence picked
+by the ensemble after each message and after that action."""
 
 from __future__ import annotations
 
@@ -39,3 +41,10 @@ def test_fast_loading_predicts_exactly_like_rasa_loading() -> None:
     assert fast["nlu"] == rasa_way["nlu"]
     assert fast["core"] == rasa_way["core"]
     assert len({intent for intent, _, _ in fast["nlu"]}) > 20  # a real model, not a constant
+    assert fast["picked"] == rasa_way["picked"]
+    assert len(fast["picked"]) == 2 * len(fast["nlu"])
+    assert len({policy for policy, _, _ in fast["picked"]}) >= 2  # rules and another policy
+    assert "ner" not in fast["spacy_pipes"] and "ner" in rasa_way["spacy_pipes"]
+    # TED was left out where the rules or the memory decided, and run where they did not
+    assert fast["ted_asked"] > fast["ted_computed"] > 0
+    assert rasa_way["ted_asked"] == 0

@@ -70,3 +70,23 @@ def test_a_tracker_saved_twice_in_a_turn_is_masked_both_times() -> None:
     stored = asyncio.run(store.retrieve("twice"))
     assert stored is not None
     assert all("006 084" not in str(e.as_dict()) for e in stored.events)
+
+
+def test_a_sqlite_store_keeps_its_connection_between_turns(tmp_path: Path) -> None:
+    """SQLAlchemy 1.4 would open and close the file for every session (two a turn)."""
+    from sqlalchemy import event
+
+    domain = Domain.load(str(ROOT / "domain.yml"))
+    db = tmp_path / "tracker.db"
+    store = RedactingTrackerStore(domain, inner={"type": "SQL", "dialect": "sqlite", "db": str(db)})
+    opened: list[object] = []
+    event.listen(store.sql.store.engine, "connect", lambda *_: opened.append(1))
+    tracker = DialogueStateTracker("pooled", domain.slots)
+    for index in range(20):
+        turn(tracker, f"message {index}")
+        asyncio.run(store.save(tracker))
+        back = asyncio.run(store.retrieve("pooled"))
+        assert back is not None and len(back.events) == len(tracker.events)
+    assert len(opened) == 1
+    with store.sql.store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
