@@ -7,7 +7,7 @@ started any other way gets it too). It is idempotent.
 
 from __future__ import annotations
 
-from addons import action_validation, event_types, nlu, ted_on_demand
+from addons import action_validation, event_types, graph_runner, nlu, rule_cache, ted_on_demand
 from secu import logs
 
 
@@ -17,3 +17,5 @@ def install() -> None:
     nlu.install()  # spaCy without the components nothing reads (named entities)
     ted_on_demand.install()  # TED run only when its prediction can win
     event_types.install()  # stored events' classes found in a table, not a tree walk
+    graph_runner.install()  # prediction graphs run in a loop, not through dask
+    rule_cache.install()  # the rules that apply, remembered per end of dialogue
