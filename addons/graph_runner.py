@@ -37,6 +37,7 @@ class SequentialGraphRunner(DaskGraphRunner):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._plans: dict[tuple[str, ...], Plan] = {}
+        self._planned: dict[tuple[str, ...], frozenset[str]] = {}
 
     def plan(self, targets: tuple[str, ...]) -> Plan:
         """The nodes the targets need, each after the nodes it needs (depth first)."""
@@ -57,6 +58,7 @@ class SequentialGraphRunner(DaskGraphRunner):
             for target in targets:
                 visit(target)
             self._plans[targets] = plan
+            self._planned[targets] = frozenset(name for name, _ in plan)
         return plan
 
     def run(
@@ -64,7 +66,7 @@ class SequentialGraphRunner(DaskGraphRunner):
     ) -> dict[str, Any]:
         run_targets = tuple(targets if targets else self._graph_schema.target_names)
         plan = self.plan(run_targets)
-        planned = {name for name, _ in plan}
+        planned = self._planned[run_targets]
         inputs = inputs or {}
         if any(name in planned for name in inputs) or any(
             isinstance(value, str) and value in planned for value in inputs.values()
