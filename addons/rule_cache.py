@@ -25,7 +25,7 @@ from rasa.core.policies.rule_policy import RulePolicy
 
 ORIGINAL_POSSIBLE_KEYS = RulePolicy._get_possible_keys
 CACHE_ENTRIES = 20_000
-"""Per lookup table: the distinct dialogue ends seen; emptied when full."""
+"""Per policy: the distinct (lookup table, dialogue end) pairs seen; emptied when full."""
 
 _CACHE = "_secu_possible_keys"
 _LENGTH = "_secu_longest_rule"
@@ -64,7 +64,7 @@ def get_possible_keys(
     """``RulePolicy._get_possible_keys``, remembered by the last states that matter."""
     last = longest_rule(self, lookup)
     tail = states[max(len(states) - last, 0) :]
-    key = (id(lookup), len(tail), *(frozen(state) for state in tail))
+    key = (id(lookup), *(frozen(state) for state in tail))  # its length: the tail's
     cache: dict[tuple, set[str]] = self.__dict__.setdefault(_CACHE, {})
     found = cache.get(key)
     if found is None:
