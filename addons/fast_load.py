@@ -25,16 +25,21 @@ from rasa.core.featurizers.precomputation import MessageContainerForCoreFeaturiz
 from rasa.core.policies.policy import PolicyPrediction
 from rasa.core.policies.ted_policy import TED, TEDPolicy
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
 from rasa.nlu.classifiers.diet_classifier import DIET, DIETClassifier
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.utils.tensorflow.model_data import RasaModelData
 from rasa.utils.tensorflow.models import RasaModel
 
+from addons.length_batches import batches_by_length
 from addons.ted_on_demand import DeferredPrediction
 
 logger = logging.getLogger(__name__)
+
+BATCH_BY_LENGTH = "batch_by_length"
 
 LOADED_FAST: list[str] = []
 """The models of this process that loaded without training (a fallback to Rasa's way is
@@ -105,11 +110,22 @@ class FastTED(LoadsWithoutTraining, TED):
     is_trainable=True,
 )
 class FastLoadingDIETClassifier(DIETClassifier):
-    """``DIETClassifier``, loaded without a training step."""
+    """``DIETClassifier``, loaded without a training step; with ``batch_by_length: true``,
+    trained on batches of messages of similar length (addons/length_batches.py)."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {**DIETClassifier.get_default_config(), BATCH_BY_LENGTH: False}
 
     @staticmethod
     def model_class() -> type[RasaModel]:
         return FastDIET
+
+    def train(self, training_data: TrainingData) -> Resource:
+        if not self.component_config.get(BATCH_BY_LENGTH):
+            return super().train(training_data)
+        with batches_by_length():
+            return super().train(training_data)
 
 
 @DefaultV1Recipe.register(

@@ -128,6 +128,24 @@ def load_spacy_without_unused_pipes(spacy_model_name: str) -> SpacyModel:
     return loaded
 
 
+_LOADED_SPACY: dict[str, SpacyModel] = {}
+
+
+def load_spacy_once(spacy_model_name: str) -> SpacyModel:
+    """One spaCy model per name and process.
+
+    Rasa's prediction graph holds two ``SpacyNLP`` nodes, ``provide_SpacyNLP`` (whose
+    ``provide()`` hands the model to the tokenizer and featurizers) and ``run_SpacyNLP``
+    (whose ``process(messages, model)`` parses with the model it is handed by the first):
+    each loaded ``fr_core_news_md`` on its own, 330 MB and 2 s for a copy nothing used.
+    Both now get the same object; it is never modified after loading (spaCy only reads
+    its weights and tables to parse), and a model reloaded through Rasa's API reuses it.
+    """
+    if spacy_model_name not in _LOADED_SPACY:
+        _LOADED_SPACY[spacy_model_name] = load_spacy_without_unused_pipes(spacy_model_name)
+    return _LOADED_SPACY[spacy_model_name]
+
+
 def install() -> None:
     """Installed in the Rasa server process by ``addons.startup.install()``."""
-    SpacyNLP.load_model = staticmethod(load_spacy_without_unused_pipes)  # type: ignore[method-assign]
+    SpacyNLP.load_model = staticmethod(load_spacy_once)  # type: ignore[method-assign]

@@ -7,15 +7,24 @@ started any other way gets it too). It is idempotent.
 
 from __future__ import annotations
 
-from addons import action_validation, event_types, graph_runner, nlu, rule_cache, ted_on_demand
+from addons import (
+    action_validation,
+    event_types,
+    graph_runner,
+    nlu,
+    rule_cache,
+    states_cache,
+    ted_on_demand,
+)
 from secu import logs
 
 
 def install() -> None:
     logs.install()  # NIRs masked in every log record of the process
     action_validation.install()  # action answers checked with a validator built once
-    nlu.install()  # spaCy without the components nothing reads (named entities)
+    nlu.install()  # spaCy loaded once, without the components nothing reads (named entities)
     ted_on_demand.install()  # TED run only when its prediction can win
     event_types.install()  # stored events' classes found in a table, not a tree walk
     graph_runner.install()  # prediction graphs run in a loop, not through dask
     rule_cache.install()  # the rules that apply, remembered per end of dialogue
+    states_cache.install()  # the dialogue's states computed once per prediction, not per policy

@@ -71,6 +71,7 @@ async def probe(model: str, limit: int) -> dict:
         "picked": picked,
         "loaded_fast": sorted(LOADED_FAST),
         "spacy_pipes": spacy_pipes(agent),
+        "spacy_models": spacy_models(agent),
         "ted_computed": COUNTS["computed"],
         "ted_asked": COUNTS["deferred"],
     }
@@ -81,6 +82,17 @@ def spacy_pipes(agent) -> list[str]:
         node._component.provide().model.pipe_names
         for node in agent.processor.graph_runner._instantiated_nodes.values()
         if isinstance(getattr(node, "_component", None), SpacyNLP)
+    )
+
+
+def spacy_models(agent) -> int:
+    """How many distinct spaCy models the graph's SpacyNLP nodes hold (Rasa's: two)."""
+    return len(
+        {
+            id(node._component.provide().model)
+            for node in agent.processor.graph_runner._instantiated_nodes.values()
+            if isinstance(getattr(node, "_component", None), SpacyNLP)
+        }
     )
 
 

@@ -79,3 +79,38 @@ def test_install_makes_rasas_loader_lean(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(SpacyNLP, "load_model", SpacyNLP.__dict__["load_model"])
     nlu.install()
     assert "ner" not in SpacyNLP.load_model("fr_core_news_md").model.pipe_names
+
+
+def test_one_spacy_model_for_both_nodes_of_rasas_graph(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Rasa's graph creates SpacyNLP twice (provide_SpacyNLP, run_SpacyNLP): with the
+    server's loader they share one model instead of loading fr_core_news_md twice."""
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+
+    monkeypatch.setattr(SpacyNLP, "load_model", staticmethod(ORIGINAL_SPACY_LOAD))  # Rasa's
+    monkeypatch.setattr(nlu, "_LOADED_SPACY", {})
+    storage = LocalModelStorage(tmp_path)
+    context = ExecutionContext(GraphSchema({}), "test")
+    config = {**SpacyNLP.get_default_config(), "model": "fr_core_news_md"}
+
+    def node(name: str) -> SpacyNLP:
+        return SpacyNLP.create(config, storage, Resource(name), context)
+
+    assert node("provide").provide() is not node("run").provide()  # Rasa's own: two copies
+    nlu.install()
+    provide, run = node("provide"), node("run")
+    assert provide.provide() is run.provide()
+    assert "ner" not in provide.provide().model.pipe_names
+    # and the shared model parses as Rasa's run node does with the model it is handed
+    message = Message({TEXT: "je suis née à lyon"})
+    run.process([message], provide.provide())
+    assert [t.lemma_ for t in message.get(SPACY_DOCS[TEXT])] == [
+        "je",
+        "être",
+        "naître",
+        "à",
+        "lyon",
+    ]
