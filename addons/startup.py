@@ -15,12 +15,14 @@ from addons import (
     rule_cache,
     states_cache,
     ted_on_demand,
+    tf_threads,
 )
 from secu import logs
 
 
 def install() -> None:
     logs.install()  # NIRs masked in every log record of the process
+    tf_threads.install()  # TensorFlow on one thread (before it starts), unless set otherwise
     action_validation.install()  # action answers checked with a validator built once
     nlu.install()  # spaCy loaded once, without the components nothing reads (named entities)
     ted_on_demand.install()  # TED run only when its prediction can win

@@ -1,0 +1,47 @@
+"""TensorFlow on one thread in the Rasa server, unless the operator chose otherwise.
+
+Serving, DIET runs one message at a time: a few small matrix products, for which
+TensorFlow's default pools (one thread per core, within and between operations) cost
+more in hand-offs than they save, and compete with the action server and the other
+requests for the machine's two cores. On one thread its results are bit for bit the same
+(150 held-out messages: same intents, confidences and entities; and
+``tests/integration/test_model_loading.py`` compares the server's predictions with
+Rasa's defaults).
+
+Rasa's own variables ``TF_INTRA_OP_PARALLELISM_THREADS`` and
+``TF_INTER_OP_PARALLELISM_THREADS``, when set, are left to Rasa, which applies them.
+Training (``rasa train``) does not install this: it keeps every core.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from rasa.constants import ENV_CPU_INTER_OP_CONFIG, ENV_CPU_INTRA_OP_CONFIG
+
+logger = logging.getLogger(__name__)
+
+SERVING_THREADS = 1
+
+
+def install() -> bool:
+    """Whether TensorFlow was set to one thread (False: the operator's setting, or
+    TensorFlow had already started and keeps its pools)."""
+    if os.environ.get(ENV_CPU_INTRA_OP_CONFIG) or os.environ.get(ENV_CPU_INTER_OP_CONFIG):
+        return False
+    import tensorflow as tf
+
+    threading = tf.config.threading
+    if (
+        threading.get_intra_op_parallelism_threads() == SERVING_THREADS
+        and threading.get_inter_op_parallelism_threads() == SERVING_THREADS
+    ):
+        return True
+    try:
+        threading.set_intra_op_parallelism_threads(SERVING_THREADS)
+        threading.set_inter_op_parallelism_threads(SERVING_THREADS)
+    except RuntimeError:  # TensorFlow's runtime already started: its pools cannot change
+        logger.warning("TensorFlow had started: it keeps its default thread pools")
+        return False
+    return True

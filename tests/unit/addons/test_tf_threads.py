@@ -1,0 +1,44 @@
+"""The Rasa server's TensorFlow runs on one thread, unless Rasa's own variables say
+otherwise; each case in a fresh interpreter (TensorFlow's pools are set once)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+PROBE = """
+import tensorflow as tf
+{before}
+from addons import tf_threads
+done = tf_threads.install()
+pools = tf.config.threading
+print(done, pools.get_intra_op_parallelism_threads(), pools.get_inter_op_parallelism_threads())
+"""
+
+
+def run(before: str = "", **env: str) -> list[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("TF_IN")}
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE.format(before=before)],
+        cwd=ROOT,
+        env={**clean, "PYTHONPATH": str(ROOT), **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.split()
+
+
+def test_one_thread_by_default() -> None:
+    assert run() == ["True", "1", "1"]
+
+
+def test_rasas_variables_are_the_operators_choice() -> None:
+    assert run(TF_INTRA_OP_PARALLELISM_THREADS="2") == ["False", "0", "0"]  # left to Rasa
+
+
+def test_a_started_tensorflow_keeps_its_pools() -> None:
+    assert run(before="tf.constant(1.0) + 1.0") == ["False", "0", "0"]
