@@ -9,9 +9,12 @@ overwrites them with the saved weights. On this 2-core machine that tracing is 4
 Here the saved weights are attached first and the variables are created by the one
 prediction Rasa runs anyway to warm the model up; TensorFlow restores each variable as
 it is created. The checkpoint must then match every variable the prediction created,
-or loading falls back to Rasa's way. Training is untouched (same classes, same
-seeds); ``tests/integration/test_model_loading.py`` checks that intents, confidences,
-entities and TED's action probabilities are identical to Rasa's own loading.
+or loading falls back to Rasa's way. TED's first prediction runs in a thread beside the
+server's start (``WarmUp``): TED is needed only when no rule and no story decides, so the
+first answers do not wait for its graph (3 s); a prediction that needs it waits.
+Training is untouched (same classes, same seeds); ``tests/integration/test_model_loading.py``
+checks that intents, confidences, entities and TED's action probabilities are identical
+to Rasa's own loading.
 
 Use them in config.yml in place of ``DIETClassifier`` and ``TEDPolicy``.
 """
@@ -19,6 +22,11 @@ Use them in config.yml in place of ``DIETClassifier`` and ``TEDPolicy``.
 from __future__ import annotations
 
 import logging
+import shutil
+import tempfile
+import threading
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from rasa.core.featurizers.precomputation import MessageContainerForCoreFeaturization
@@ -46,6 +54,65 @@ LOADED_FAST: list[str] = []
 logged as a warning and not listed: tests check the fast path was really taken)."""
 
 
+WARM_UP = "_secu_warm_up"
+
+
+class WarmUp(threading.Thread):
+    """A model's first prediction (which creates its variables, restored from the
+    checkpoint as they are created, and traces its graph), run beside the server's start.
+
+    ``model()`` waits for it and gives the model to predict with: the one warmed up, or,
+    if the checkpoint did not match the variables, the same model loaded Rasa's way. An
+    error of the warm-up is raised there, to the prediction that needs the model."""
+
+    def __init__(
+        self,
+        model: RasaModel,
+        status: Any,
+        example: RasaModelData,
+        rasa_way: Callable[[], RasaModel],
+        checkpoint: Path | None = None,
+    ) -> None:
+        super().__init__(name=f"warm-up-{type(model).__name__}", daemon=True)
+        self._model, self._status, self._example, self._rasa_way = model, status, example, rasa_way
+        self._checkpoint = checkpoint  # a folder removed once the variables are restored
+        self._ready: RasaModel | None = None
+        self._error: BaseException | None = None
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        try:
+            RasaModel.run_inference(self._model, self._example)  # not the waiting override
+            self._ready = checked(self._model, self._status) or self._rasa_way()
+        except BaseException as error:  # kept for the prediction that needs the model
+            self._error = error
+        finally:
+            if self._checkpoint is not None:
+                shutil.rmtree(self._checkpoint, ignore_errors=True)
+            self._done.set()
+
+    def model(self) -> RasaModel:
+        self._done.wait()
+        if self._error is not None:
+            raise RuntimeError(f"{self.name} failed") from self._error
+        assert self._ready is not None
+        return self._ready
+
+
+def checked(model: RasaModel, status: Any) -> RasaModel | None:
+    """The model, if every variable its prediction created was restored from the
+    checkpoint; None (and a warning) if not."""
+    try:
+        status.assert_existing_objects_matched()
+    except AssertionError as error:
+        logger.warning("fast loading of %s did not match (%s): Rasa's way", type(model), error)
+        return None
+    status.expect_partial()  # the optimiser's state is in the file, not needed to predict
+    LOADED_FAST.append(type(model).__name__)
+    logger.info("%s loaded without training", type(model).__name__)
+    return model
+
+
 def load_without_training(
     cls: Any,
     model_file_name: str,
@@ -55,28 +122,37 @@ def load_without_training(
     *args: Any,
     **kwargs: Any,
 ) -> RasaModel:
-    if not finetune_mode and predict_data_example is not None:
-        model = cls(*args, **kwargs)
-        status = model.load_weights(model_file_name)
-        model.run_inference(predict_data_example)  # creates the variables: restored on creation
-        try:
-            status.assert_existing_objects_matched()
-            status.expect_partial()  # the optimiser's state is in the file, not needed to predict
-            LOADED_FAST.append(cls.__name__)
-            logger.info("%s loaded without training", cls.__name__)
-            return model
-        except AssertionError as error:
-            logger.warning("fast loading of %s did not match (%s): Rasa's way", cls, error)
-    # training goes on (fine-tuning), or the checkpoint did not match: Rasa's way
-    rasa_load = RasaModel.load.__func__  # type: ignore[attr-defined]
-    return rasa_load(
-        cls, model_file_name, model_data_example, predict_data_example, finetune_mode,
-        *args, **kwargs,
-    )  # fmt: skip
+    def rasa_way(checkpoint: str = model_file_name) -> RasaModel:
+        rasa_load = RasaModel.load.__func__  # type: ignore[attr-defined]
+        return rasa_load(
+            cls, checkpoint, model_data_example, predict_data_example, finetune_mode,
+            *args, **kwargs,
+        )  # fmt: skip
+
+    if finetune_mode or predict_data_example is None:  # training goes on: Rasa's way
+        return rasa_way()
+    model = cls(*args, **kwargs)
+    if cls.WARMS_UP_IN_BACKGROUND:
+        # the variables are restored as the warm-up creates them, after Rasa has removed
+        # the folder it unpacked the model into: the checkpoint is read from a copy
+        copy = Path(tempfile.mkdtemp(prefix="warm-up-"))
+        for part in Path(model_file_name).parent.glob(Path(model_file_name).name + ".*"):
+            shutil.copy(part, copy / part.name)
+        copied = str(copy / Path(model_file_name).name)
+        status = model.load_weights(copied)
+        warm_up = WarmUp(model, status, predict_data_example, lambda: rasa_way(copied), copy)
+        model.__dict__[WARM_UP] = warm_up
+        warm_up.start()
+        return model
+    status = model.load_weights(model_file_name)
+    model.run_inference(predict_data_example)  # creates the variables: restored on creation
+    return checked(model, status) or rasa_way()
 
 
 class LoadsWithoutTraining:
     """Mixed into Rasa's Keras models (before them): their ``load`` without ``fit``."""
+
+    WARMS_UP_IN_BACKGROUND = False
 
     @classmethod
     def load(
@@ -93,13 +169,26 @@ class LoadsWithoutTraining:
             *args, **kwargs,
         )  # fmt: skip
 
+    def run_inference(self, *args: Any, **kwargs: Any) -> Any:
+        warm_up: WarmUp | None = self.__dict__.get(WARM_UP)
+        if warm_up is not None:
+            model = warm_up.model()  # waits for the first prediction, if it still runs
+            if model is not self:  # the checkpoint did not match: loaded Rasa's way
+                return model.run_inference(*args, **kwargs)
+        return super().run_inference(*args, **kwargs)  # type: ignore[misc]
+
 
 class FastDIET(LoadsWithoutTraining, DIET):
     pass
 
 
 class FastTED(LoadsWithoutTraining, TED):
-    pass
+    """TED's first prediction runs beside the server's start: TED is needed only when no
+    rule and no story decides (addons/ted_on_demand.py), so the first answers do not wait
+    for its graph to be traced (3 s of a cold start); a prediction that needs TED earlier
+    waits for it."""
+
+    WARMS_UP_IN_BACKGROUND = True
 
 
 @DefaultV1Recipe.register(
