@@ -67,6 +67,10 @@ CONVERSATION = [
 ]
 
 
+SETTLE_SECONDS = 5.0
+"""Between the first answer (the cold start) and the timed conversation."""
+
+
 @dataclass
 class Result:
     variant: str
@@ -258,6 +262,10 @@ def measure(
         servers = Servers(model, env, work, endpoints, credentials)
         try:
             url, rasa, result.cold_start_s = servers.start()
+            # what a server still does after its first answer (ours: TED's warm-up,
+            # addons/fast_load.py) is left to finish, for every variant alike, before
+            # the steady-state timings
+            time.sleep(SETTLE_SECONDS)
             # one conversation, sequential: every turn timed (5 rounds of the script)
             timings: list[float] = []
             for round_number in range(5):

@@ -38,7 +38,7 @@ def stock_config(epochs: int = STOCK_EPOCHS) -> str:
     for step in config["pipeline"] + config["policies"]:
         if "epochs" in step:
             step["epochs"] = epochs
-    return yaml.safe_dump(config, sort_keys=False)
+    return yaml.safe_dump(config, sort_keys=True)  # Rasa completes the keys of a set: any order
 
 
 STOCK_MODEL = ROOT / "models" / "stock.tar.gz"
@@ -95,6 +95,9 @@ def stock_model() -> tuple[Path, str]:
                 STOCK_MODEL.name.removesuffix(".tar.gz"),
             ],
             cwd=ROOT,
+            # no training cache: the model is kept whole; and scripts/train.sh prunes
+            # the cache folder it would share
+            env={**os.environ, "RASA_MAX_CACHE_SIZE": "0"},
             check=True,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

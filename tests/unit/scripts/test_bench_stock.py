@@ -56,3 +56,25 @@ def test_a_trained_model_is_reused_and_a_stale_one_retrained(
     (tmp_path / "stock.fingerprint").write_text("something else\n")
     stock_model()
     assert len(trainings) == 2
+
+
+def test_the_fingerprint_is_the_same_in_every_process() -> None:
+    """Rasa completes the config from a set of keys, whose order changes with the
+    string hashing of each process: the stock model must not be trained again for it."""
+    import os
+    import sys
+
+    root = Path(__file__).resolve().parents[3]
+    code = "from bench.stock import stock_fingerprint; print(stock_fingerprint())"
+    prints = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=root,
+            env={**os.environ, "PYTHONPATH": str(root), "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for seed in ("1", "5", "6")  # with these seeds, Rasa orders the keys both ways
+    }
+    assert len(prints) == 1
