@@ -69,7 +69,7 @@ run: train db
 # Our assistant and stock Rasa side by side (bench/bench_turns.py; 4 minutes, and 17 more
 # when the stock model must be trained first: bench/stock.py).
 bench: train db
-	@source scripts/env.sh && $(BIN)/python bench/bench_turns.py --variants $${BENCH_VARIANTS:-ours,stock,ours-2w} --turns $${BENCH_TURNS:-200}
+	@source scripts/env.sh && $(BIN)/python bench/bench_turns.py --variants $${BENCH_VARIANTS:-ours,stock,ours-2w} $${BENCH_TURNS:+--turns $$BENCH_TURNS}
 
 # 20 conversations at once for 10 minutes; every turn answered and stored (bench/soak.py).
 soak: train db

@@ -59,11 +59,11 @@ def length_order(lengths: np.ndarray, batch_size: int, pool: int = POOL) -> np.n
         or [np.array([], dtype=int)]
     )
     full = count // batch_size if batch_size else 0
-    batches = order[: full * batch_size].reshape(full, batch_size) if full else None
-    tail = order[full * batch_size :]
-    if batches is None:
-        return tail
-    return np.concatenate([batches[np.random.permutation(full)].reshape(-1), tail])
+    if not full:
+        return order
+    batches = order[: full * batch_size].reshape(full, batch_size)
+    shuffled = batches[np.random.permutation(full)].reshape(-1)
+    return np.concatenate([shuffled, order[full * batch_size :]])
 
 
 class LengthBatchGenerator(RasaBatchDataGenerator):

@@ -31,11 +31,12 @@ _CACHE = "_secu_possible_keys"
 _LENGTH = "_secu_longest_rule"
 
 
-def _value(value: Any) -> Any:
+def hashable(value: Any) -> Any:
+    """A value of a dialogue state (strings, tuples, lists, dicts) as a hashable one."""
     if isinstance(value, list):  # never equal to a tuple in Rasa's comparison: kept apart
-        return ("<list>", tuple(_value(item) for item in value))
+        return ("<list>", tuple(hashable(item) for item in value))
     if isinstance(value, dict):
-        return ("<dict>", tuple(sorted((k, _value(v)) for k, v in value.items())))
+        return ("<dict>", tuple(sorted((k, hashable(v)) for k, v in value.items())))
     return value
 
 
@@ -43,7 +44,7 @@ def frozen(state: dict[str, dict[str, Any]]) -> tuple:
     """A dialogue state (sub-states of strings and tuples) as a hashable value."""
     return tuple(
         sorted(
-            (kind, tuple(sorted((key, _value(value)) for key, value in sub.items())))
+            (kind, tuple(sorted((key, hashable(value)) for key, value in sub.items())))
             for kind, sub in state.items()
         )
     )

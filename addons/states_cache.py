@@ -24,16 +24,10 @@ from typing import Any
 from rasa.shared.core.domain import Domain, State
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from addons.rule_cache import hashable
+
 ORIGINAL_PAST_STATES = DialogueStateTracker.past_states
 _CACHE = "_secu_past_states"
-
-
-def _frozen(value: Any) -> Any:
-    if isinstance(value, dict):
-        return ("<dict>", tuple(sorted((key, _frozen(item)) for key, item in value.items())))
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return (type(value).__name__, tuple(_frozen(item) for item in value))
-    return value
 
 
 def copied(states: list[State]) -> list[State]:
@@ -55,7 +49,7 @@ def past_states(
     if entry is None or entry[0] is not last or entry[1] != len(events) or entry[2] is not domain:
         entry = (last, len(events), domain, {})
         self.__dict__[_CACHE] = entry
-    key = (omit_unset_slots, ignore_rule_only_turns, _frozen(rule_only_data))
+    key = (omit_unset_slots, ignore_rule_only_turns, hashable(rule_only_data))
     states = entry[3].get(key)
     if states is None:
         states = entry[3][key] = ORIGINAL_PAST_STATES(

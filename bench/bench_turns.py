@@ -3,7 +3,7 @@
 `make bench` runs it. For each variant it starts the real processes and measures:
 cold start (process start → first answer), latency p50/p95 of one conversation (turns
 that call actions included), throughput and p95 at 20 concurrent conversations, peak
-memory of the Rasa process, and the cost of a turn at turn 1 vs turn 500 of one long
+memory of the Rasa process, and the cost of a turn at turn 1 vs the last turns of one long
 conversation. Variants:
 
 - ``ours``: our model and pipeline, 1 Sanic worker, SQLite tracker store;
@@ -327,7 +327,7 @@ def throwaway_postgres(server_url: str) -> Iterator[str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--variants", default="ours,stock", help="ours,stock,ours-2w")
-    parser.add_argument("--turns", type=int, default=500, help="length of the long conversation")
+    parser.add_argument("--turns", type=int, default=200, help="length of the long conversation")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
     parser.add_argument(
         "--train-stock-only",
