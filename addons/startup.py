@@ -12,6 +12,7 @@ from addons import (
     event_types,
     graph_runner,
     nlu,
+    regex_cache,
     rule_cache,
     states_cache,
     ted_on_demand,
@@ -22,6 +23,7 @@ from secu import logs
 
 def install() -> None:
     logs.install()  # NIRs masked in every log record of the process
+    regex_cache.install()  # spaCy's 1.45-million-character French pattern compiled once
     tf_threads.install()  # TensorFlow on one thread (before it starts), unless set otherwise
     action_validation.install()  # action answers checked with a validator built once
     nlu.install()  # spaCy loaded once, without the components nothing reads (named entities)
