@@ -172,6 +172,7 @@ class Servers:
 
     def start(self) -> tuple[str, subprocess.Popen, float]:
         action_port, rasa_port = free_port(), free_port()
+        ours = self.endpoints == ROOT / "endpoints.yml"
         env = {
             **self.env,
             "ACTION_PORT": str(action_port),
@@ -183,7 +184,7 @@ class Servers:
                 # ours: the action server behind the shared secret (actions/server.py);
                 # stock: rasa_sdk's own
                 [str(BIN / "python"), "-m", "actions.server"]
-                if self.endpoints == ROOT / "endpoints.yml"
+                if ours
                 else [str(BIN / "rasa"), *("run", "actions", "--port", str(action_port))],
                 cwd=ROOT,
                 env=env,
@@ -192,9 +193,16 @@ class Servers:
             )
         )
         started = time.perf_counter()
+        # ours: started as `make run` starts it (scripts/launch.py installs what the
+        # server needs before Rasa's command line runs); stock: Rasa's command line
+        rasa_command = (
+            [str(BIN / "python"), str(ROOT / "scripts" / "launch.py"), "rasa"]
+            if ours
+            else [str(BIN / "rasa")]
+        )
         rasa = subprocess.Popen(
             [
-                str(BIN / "rasa"),
+                *rasa_command,
                 "run",
                 "--model",
                 str(self.model),

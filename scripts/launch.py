@@ -88,6 +88,10 @@ def main(argv: list[str]) -> Any:
     if os.environ.get("QUIET_WARNINGS") == "1":
         quiet_known_warnings()
     if argv[0] == "rasa":
+        from addons import lean_imports
+
+        lean_imports.install()  # before Rasa's command line imports TensorFlow
+
         from rasa.__main__ import main as rasa_main
 
         from addons import startup
