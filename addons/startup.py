@@ -10,6 +10,7 @@ from __future__ import annotations
 from addons import (
     action_validation,
     event_types,
+    gc_freeze,
     graph_runner,
     lean_imports,
     nlu,
@@ -33,4 +34,5 @@ def install() -> None:
     event_types.install()  # stored events' classes found in a table, not a tree walk
     graph_runner.install()  # prediction graphs run in a loop, not through dask
     rule_cache.install()  # the rules that apply, remembered per end of dialogue
+    gc_freeze.install()  # the loaded model left out of full garbage collections (0.4 s each)
     states_cache.install()  # the dialogue's states computed once per prediction, not per policy
