@@ -48,11 +48,11 @@ def descendants(pid: int) -> set[int]:
     return found
 
 
-@pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
+def start_run(work: Path) -> Run:
+    """`make run` (scripts/run.sh serve) on free ports, with its own stores in ``work``,
+    up and answering."""
     if not MODEL.exists():
         pytest.fail(f"no trained model at {MODEL}: run `make train` first")
-    work = tmp_path_factory.mktemp("make-run")
     ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "WEB_PORT": free_port()}
     env = {
         **{k: v for k, v in os.environ.items() if k not in ("ACTION_SERVER_TOKEN", "RASA_HOST")},
@@ -83,11 +83,25 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
     started = Run(process, env, output, ports)
     try:
         wait_until_up(f"{started.rasa_url}/", process, output)
+    except BaseException:
+        stop(started)
+        raise
+    return started
+
+
+def stop(run: Run) -> None:
+    if run.process.poll() is None:
+        os.killpg(run.process.pid, signal.SIGKILL)
+        run.process.wait()
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
+    started = start_run(tmp_path_factory.mktemp("make-run"))
+    try:
         yield started
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop(started)
 
 
 def test_only_this_machine_can_reach_the_servers(run: Run) -> None:
@@ -156,3 +170,25 @@ def test_closing_the_terminal_stops_everything(run: Run) -> None:
     for name, port in run.ports.items():
         assert is_free("127.0.0.1", port), name
     assert sys.platform == "linux"
+
+
+def test_a_server_that_stops_stops_the_others(tmp_path: Path) -> None:
+    started = start_run(tmp_path)
+    try:
+        children = descendants(started.process.pid)
+        action_server = next(
+            pid
+            for pid in children
+            if "actions.server" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
+        )
+        os.kill(action_server, signal.SIGKILL)
+        assert started.process.wait(timeout=60) != 0
+        deadline = time.monotonic() + 30
+        while any(Path(f"/proc/{pid}").exists() for pid in children):
+            assert time.monotonic() < deadline, "a server outlived the one that stopped"
+            time.sleep(0.2)
+        assert "ERROR: a server stopped" in started.output.read_text(errors="replace")
+        for name, port in started.ports.items():
+            assert is_free("127.0.0.1", port), name
+    finally:
+        stop(started)
