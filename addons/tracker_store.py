@@ -30,7 +30,7 @@ from rasa.shared.core.events import Event, SessionStarted, deserialise_events
 from rasa.shared.core.slots import Slot
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
-from sqlalchemy import event, text
+from sqlalchemy import event, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import QueuePool
@@ -199,41 +199,46 @@ class WindowedSQLEvents:
     """Reads a conversation's events from Rasa's SQL tables in a window (the state, then
     the last turns: addons/conversation_window.py) and appends new events, so that a
     turn costs the same at turn 500 as at turn 10. Same tables and rows as Rasa's store.
+
+    Through SQLAlchemy Core statements on a connection rather than ORM queries in a
+    session: the same SQL, a third of the Python around it (a 68-event conversation read
+    in 0.3 ms instead of 1.0 ms, bench/profile.md), and a turn's new events written in one
+    multi-row insert instead of one ORM object each.
     """
 
     def __init__(self, store: Any) -> None:
         self.store = store
+        self.events = store.SQLEvent.__table__
         self.windows = WindowCache()
 
     def retrieve(self, sender_id: str, slots: Iterable[Slot]) -> DialogueStateTracker | None:
-        events_table = self.store.SQLEvent
-        with self.store.session_scope() as session:
-            session_start = (
-                session.query(events_table.id)
-                .filter(
-                    events_table.sender_id == sender_id,
-                    events_table.type_name == SessionStarted.type_name,
-                )
-                .order_by(events_table.id.desc())
-                .limit(1)
-                .scalar()
-            )
+        events = self.events
+        last_session_start = (
+            select(events.c.id)
+            .where(events.c.sender_id == sender_id)
+            .where(events.c.type_name == SessionStarted.type_name)
+            .order_by(events.c.id.desc())
+            .limit(1)
+        )
+        # the engine is read at each call: tune_sqlite() may replace it after __init__
+        with self.store.engine.connect() as connection:
+            session_start = connection.execute(last_session_start).scalar()
             window = self.windows.get(sender_id)
             rows: list[Any] = []
             if window is not None and window.session_start_id == session_start:
-                rows = self._rows_from(session, sender_id, window.cut[0])
+                rows = self._rows_from(connection, sender_id, window.cut[0])
                 if not rows or (rows[0].id, rows[0].timestamp) != window.cut:  # purged
                     window, rows = None, []
             else:
                 window = None
             if window is None:
-                rows = self._rows_from(session, sender_id, session_start)
+                rows = self._rows_from(connection, sender_id, session_start)
         if not rows:
             self.windows.forget(sender_id)
             return None
         state = deserialise_events(list(window.state)) if window else []
-        events = state + deserialise_events([json.loads(row.data) for row in rows])
-        tracker, cut, new_state = windowed(sender_id, events, slots)
+        events_read = state + deserialise_events([json.loads(row.data) for row in rows])
+        tracker, cut, new_state = windowed(sender_id, events_read, slots)
         if cut:
             first_kept = rows[cut - len(state)]
             serialised = tuple(event.as_dict() for event in new_state)
@@ -242,31 +247,36 @@ class WindowedSQLEvents:
         setattr(tracker, STORED, len(tracker.events))
         return tracker
 
-    def _rows_from(self, session: Any, sender_id: str, first_id: int | None) -> list[Any]:
-        events_table = self.store.SQLEvent
-        query = session.query(events_table.id, events_table.timestamp, events_table.data).filter(
-            events_table.sender_id == sender_id
+    def _rows_from(self, connection: Any, sender_id: str, first_id: int | None) -> list[Any]:
+        events = self.events
+        query = select(events.c.id, events.c.timestamp, events.c.data).where(
+            events.c.sender_id == sender_id
         )
         if first_id is not None:
-            query = query.filter(events_table.id >= first_id)
-        return query.order_by(events_table.id).all()
+            query = query.where(events.c.id >= first_id)
+        return list(connection.execute(query.order_by(events.c.id)).all())
 
     async def append(self, tracker: DialogueStateTracker, new_events: Sequence[Event]) -> None:
         """Stores ``new_events`` of ``tracker``, masked, as Rasa's SQL store would."""
         rows = [redact_data(event.as_dict()) for event in new_events]
-        with self.store.session_scope() as session:
-            for data in rows:
-                session.add(
-                    self.store.SQLEvent(
-                        sender_id=tracker.sender_id,
-                        type_name=data.get("event"),
-                        timestamp=data.get("timestamp"),
-                        intent_name=(data.get("parse_data") or {}).get("intent", {}).get("name"),
-                        action_name=data.get("name"),
-                        data=json.dumps(data),
-                    )
+        if rows:
+            with self.store.engine.begin() as connection:  # one transaction, committed
+                connection.execute(
+                    self.events.insert(),
+                    [
+                        {
+                            "sender_id": tracker.sender_id,
+                            "type_name": data.get("event"),
+                            "timestamp": data.get("timestamp"),
+                            "intent_name": (data.get("parse_data") or {})
+                            .get("intent", {})
+                            .get("name"),
+                            "action_name": data.get("name"),
+                            "data": json.dumps(data),
+                        }
+                        for data in rows
+                    ],
                 )
-            session.commit()
         broker = getattr(self.store, "event_broker", None)
         if broker is not None:
             await self.store._stream_new_events(broker, deserialise_events(rows), tracker.sender_id)

@@ -90,3 +90,42 @@ def test_a_sqlite_store_keeps_its_connection_between_turns(tmp_path: Path) -> No
     assert len(opened) == 1
     with store.sql.store.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_a_turn_is_one_insert_and_a_read_two_selects(tmp_path: Path) -> None:
+    """The SQL a turn costs (Core statements, not one ORM object a row), and the columns
+    Rasa's own store fills: event type, intent and action names, the masked event."""
+    from sqlalchemy import event
+
+    domain = Domain.load(str(ROOT / "domain.yml"))
+    db = tmp_path / "tracker.db"
+    store = RedactingTrackerStore(domain, inner={"type": "SQL", "dialect": "sqlite", "db": str(db)})
+    statements: list[str] = []
+    event.listen(
+        store.sql.store.engine,
+        "before_cursor_execute",
+        lambda _c, _cur, statement, *_: statements.append(statement.split()[0].upper()),
+    )
+    tracker = DialogueStateTracker("counted", domain.slots)
+    asyncio.run(store.save(tracker))
+    tracker = asyncio.run(store.retrieve("counted")) or tracker
+    for index in range(3):
+        statements.clear()
+        turn(tracker, f"message {index}, mon numero {NIR}")
+        asyncio.run(store.save(tracker))
+        assert statements == ["INSERT"]  # the turn's 4 events in one statement
+        statements.clear()
+        tracker = asyncio.run(store.retrieve("counted"))
+        assert tracker is not None and statements == ["SELECT", "SELECT"]
+    with store.sql.store.engine.connect() as connection:
+        rows = connection.exec_driver_sql(
+            "SELECT type_name, intent_name, action_name, data FROM events ORDER BY id"
+        ).all()
+    assert [row[:3] for row in rows[:4]] == [
+        ("user", "greet", None),
+        ("action", None, "action_greet"),
+        ("bot", None, None),
+        ("action", None, "action_listen"),
+    ]
+    assert len(rows) == 12 and not any("006 084" in row[3] for row in rows)
+    assert "message 2" in rows[8][3]
