@@ -78,20 +78,10 @@ else
 fi
 
 # Wait until one of them stops (or a signal comes: the traps above stop everything).
-# A second at a time rather than one `wait -n` on the servers: a signal that comes just as
-# bash starts to wait is only acted on when the wait ends, which for `wait -n` is when a
-# server stops, that is never (seen once in CI: a closed terminal left everything running).
+# A signal ignored when this script starts (`nohup make run`) cannot be trapped: then
+# closing the terminal leaves everything running, as nohup means.
 status=0
-while :; do
-  for pid in "${children[@]}"; do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      wait "$pid" || status=$?
-      break 2
-    fi
-  done
-  sleep 1 &
-  wait $! || true
-done
+wait -n "${children[@]}" || status=$?
 if [ "$mode" = serve ] || [ "$status" -ne 0 ]; then
   echo "ERROR: a server stopped (exit status $status); stopping the others. Logs: $LOG_DIR" >&2
   [ "$status" -ne 0 ] || status=1

@@ -79,6 +79,10 @@ def start_run(work: Path) -> Run:
         stdout=output.open("wb"),
         stderr=subprocess.STDOUT,
         start_new_session=True,  # like a terminal: its own process group
+        # and, like a shell in a terminal, a hang-up that is not ignored: a test runner
+        # started with nohup would pass SIGHUP ignored on, and bash cannot trap a signal
+        # ignored at its start (why this test failed in nohup'ed fresh-clone runs)
+        preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_DFL),
     )
     started = Run(process, env, output, ports)
     try:
