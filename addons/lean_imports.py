@@ -6,9 +6,10 @@ to TensorFlow Lite) and carries on without it on ``ImportError``. Nothing in Ras
 pipeline or our policies converts models: JAX and its XLA library only cost the server
 80 MB of memory and 0.4 s of start-up (measured on the reference machine, 29 November
 2026). ``install()`` marks ``jax`` as absent (``sys.modules[name] = None``: any import of
-it raises ``ImportError``, which TensorFlow expects) before TensorFlow is imported; if it
-is already imported, it is left alone. ``tests/integration/test_model_loading.py`` runs
-the model with it installed and compares every prediction with Rasa's own.
+it raises ``ImportError``, which TensorFlow expects); if it is already imported, it is
+left alone. It must run before TensorFlow is imported, so ``scripts/launch.py`` calls it
+before importing Rasa (``addons.startup`` cannot: importing it imports TensorFlow). The
+servers of the integration tests and of ``make bench`` are started that way.
 """
 
 from __future__ import annotations

@@ -66,7 +66,7 @@ def _compile_parts(pattern: str, flags: int) -> tuple[int, list[int], int, dict[
 
 
 def _engine_pattern(
-    pattern: str, flags: int, code: list[int] | array.array, groups: int, names: dict[str, int]
+    pattern: str, flags: int, code: list[int], groups: int, names: dict[str, int]
 ) -> Any:
     index_to_name: list[str | None] = [None] * (groups + 1)
     for name, index in names.items():

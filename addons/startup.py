@@ -12,7 +12,6 @@ from addons import (
     event_types,
     gc_freeze,
     graph_runner,
-    lean_imports,
     nlu,
     regex_cache,
     rule_cache,
@@ -24,7 +23,6 @@ from secu import logs
 
 
 def install() -> None:
-    lean_imports.install()  # JAX kept out of the process, if TensorFlow is not imported yet
     logs.install()  # NIRs masked in every log record of the process
     regex_cache.install()  # spaCy's 1.45-million-character French pattern compiled once
     tf_threads.install()  # TensorFlow on one thread (before it starts), unless set otherwise

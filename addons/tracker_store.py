@@ -254,7 +254,7 @@ class WindowedSQLEvents:
         )
         if first_id is not None:
             query = query.where(events.c.id >= first_id)
-        return list(connection.execute(query.order_by(events.c.id)).all())
+        return connection.execute(query.order_by(events.c.id)).all()
 
     async def append(self, tracker: DialogueStateTracker, new_events: Sequence[Event]) -> None:
         """Stores ``new_events`` of ``tracker``, masked, as Rasa's SQL store would."""
