@@ -72,17 +72,32 @@ async def probe(model: str, limit: int) -> dict:
         "loaded_fast": sorted(LOADED_FAST),
         "spacy_pipes": spacy_pipes(agent),
         "spacy_models": spacy_models(agent),
+        "spacy_tables": spacy_tables(agent),
         "ted_computed": COUNTS["computed"],
         "ted_asked": COUNTS["deferred"],
     }
 
 
-def spacy_pipes(agent) -> list[str]:
+def spacy_model(agent):
     return next(
-        node._component.provide().model.pipe_names
+        node._component.provide().model
         for node in agent.processor.graph_runner._instantiated_nodes.values()
         if isinstance(getattr(node, "_component", None), SpacyNLP)
     )
+
+
+def spacy_pipes(agent) -> list[str]:
+    return spacy_model(agent).pipe_names
+
+
+def spacy_tables(agent) -> list[str]:
+    """The classes of the lookup tables that addons/compact_spacy.py reshapes."""
+    nlp = spacy_model(agent)
+    lookups = nlp.get_pipe("lemmatizer").lookups
+    return [
+        type(lookups.get_table("lemma_lookup")).__name__,
+        type(nlp.vocab.vectors.key2row).__name__,
+    ]
 
 
 def spacy_models(agent) -> int:

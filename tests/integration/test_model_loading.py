@@ -1,6 +1,6 @@
 """Our fast loading of DIET and TED (addons/fast_load.py) and what the server installs
-(addons/startup.py: spaCy loaded once and without entity recogniser, TED on demand, the
-dialogue's states computed once per prediction…) give the very same
+(addons/startup.py: spaCy loaded once, without entity recogniser and with compact
+tables, TED on demand, the dialogue's states computed once per prediction…) give the very same
 predictions as Rasa's own loading: same intents, confidences and entities for held-out
 messages, same action probabilities from TED, same action, policy and confidence picked
 by the ensemble after each message and after that action."""
@@ -47,6 +47,9 @@ def test_fast_loading_predicts_exactly_like_rasa_loading() -> None:
     assert len({policy for policy, _, _ in fast["picked"]}) >= 2  # rules and another policy
     assert "ner" not in fast["spacy_pipes"] and "ner" in rasa_way["spacy_pipes"]
     assert fast["spacy_models"] == 1 and rasa_way["spacy_models"] == 2  # loaded once, not twice
+    # the lookup tables were reshaped (addons/compact_spacy.py), and predict the same
+    assert fast["spacy_tables"] == ["SortedHashTable", "SortedKeyRows"]
+    assert rasa_way["spacy_tables"] == ["Table", "dict"]
     # TED was left out where the rules or the memory decided, and run where they did not
     assert fast["ted_asked"] > fast["ted_computed"] > 0
     assert rasa_way["ted_asked"] == 0
