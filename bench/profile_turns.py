@@ -129,6 +129,40 @@ async def cpu_per_message(agent, action_pid: int, conversations: int) -> str:
     )
 
 
+def unseen_messages(limit: int) -> list[str]:
+    """The realistic held-out messages (tests/nlu_real: people's own words, never trained
+    on), the first ``limit`` of them: each is new to the process, so no cache of spaCy or
+    of the policies has seen it, as with real users (the benchmark conversation repeats
+    its ten messages)."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    texts: list[str] = []
+    for path in sorted((ROOT / "tests" / "nlu_real").glob("*.yml")):
+        texts += [m.get("text") for m in load_data(str(path)).intent_examples]
+    return list(dict.fromkeys(texts))[:limit]
+
+
+async def cpu_per_unseen_message(agent, texts: list[str]) -> str:
+    """CPU of the Rasa process for a first message never seen before, one conversation
+    each, without the profiler."""
+    each: list[float] = []
+    for text in texts:
+        cpu = time.process_time()
+        await play(agent, f"new-{uuid.uuid4()}", [text])
+        each.append((time.process_time() - cpu) * 1000)
+    each.sort()
+    return "\n".join(
+        [
+            f"## CPU per message never seen before ({len(texts)} realistic held-out messages, "
+            "tests/nlu_real, each the first of a new conversation)",
+            "",
+            f"- Rasa process: median {statistics.median(each):.1f} ms of CPU a message "
+            f"(p95 {each[int(len(each) * 0.95)]:.1f} ms)",
+            "",
+        ]
+    )
+
+
 def language_step(texts: list[str], repeats: int = 200) -> str:
     """The action server's language step (secu.language: lingua and the rules), timed
     alone on the benchmark conversation's messages: the Rasa process does not run it, so
@@ -226,6 +260,7 @@ async def main_async(args: argparse.Namespace) -> str:
                 "",
             ]
         out.append(await cpu_per_message(agent, actions.pid, args.conversations))
+        out.append(await cpu_per_unseen_message(agent, unseen_messages(args.unseen)))
         out.append(language_step(list(dict.fromkeys(CONVERSATION))))
     finally:
         actions.terminate()
@@ -239,6 +274,7 @@ def main() -> int:
     parser.add_argument("--turns", type=int, default=500)
     parser.add_argument("--limit", type=int, default=40, help="rows per table")
     parser.add_argument("--conversations", type=int, default=30, help="for the CPU figures")
+    parser.add_argument("--unseen", type=int, default=200, help="new messages, for the CPU")
     parser.add_argument("--out", default=str(ROOT / "bench" / "profile.md"))
     args = parser.parse_args()
     report = asyncio.run(main_async(args))
