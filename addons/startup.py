@@ -12,6 +12,7 @@ from addons import (
     event_types,
     gc_freeze,
     graph_runner,
+    memo_keys,
     nlu,
     regex_cache,
     rule_cache,
@@ -34,3 +35,4 @@ def install() -> None:
     rule_cache.install()  # the rules that apply, remembered per end of dialogue
     gc_freeze.install()  # the loaded model left out of full garbage collections (0.4 s each)
     states_cache.install()  # the dialogue's states computed once per prediction, not per policy
+    memo_keys.install()  # the memoisation's table looked up by JSON, not compressed each time

@@ -73,6 +73,7 @@ async def probe(model: str, limit: int) -> dict:
         "spacy_pipes": spacy_pipes(agent),
         "spacy_models": spacy_models(agent),
         "spacy_tables": spacy_tables(agent),
+        "memo_compressed": memo_compressed(agent),
         "ted_computed": COUNTS["computed"],
         "ted_asked": COUNTS["deferred"],
     }
@@ -88,6 +89,19 @@ def spacy_model(agent):
 
 def spacy_pipes(agent) -> list[str]:
     return spacy_model(agent).pipe_names
+
+
+def memo_compressed(agent) -> list[bool]:
+    """Whether each memoisation policy of the graph compresses its keys (addons/memo_keys.py)."""
+    from rasa.core.policies.memoization import MemoizationPolicy
+    from rasa.core.policies.rule_policy import RulePolicy
+
+    return [
+        node._component.config["enable_feature_string_compression"]
+        for node in agent.processor.graph_runner._instantiated_nodes.values()
+        if isinstance(getattr(node, "_component", None), MemoizationPolicy)
+        and not isinstance(node._component, RulePolicy)
+    ]
 
 
 def spacy_tables(agent) -> list[str]:

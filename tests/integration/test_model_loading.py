@@ -1,9 +1,10 @@
 """Our fast loading of DIET and TED (addons/fast_load.py) and what the server installs
 (addons/startup.py: spaCy loaded once, without entity recogniser and with compact
-tables, TED on demand, the dialogue's states computed once per prediction…) give the very same
-predictions as Rasa's own loading: same intents, confidences and entities for held-out
-messages, same action probabilities from TED, same action, policy and confidence picked
-by the ensemble after each message and after that action."""
+tables, TED on demand, the memoisation without compression, the dialogue's states
+computed once per prediction…) give the very same predictions as Rasa's own loading:
+same intents, confidences and entities for held-out messages, same action probabilities
+from TED, same action, policy and confidence picked by the ensemble after each message
+and after that action."""
 
 from __future__ import annotations
 
@@ -50,6 +51,8 @@ def test_fast_loading_predicts_exactly_like_rasa_loading() -> None:
     # the lookup tables were reshaped (addons/compact_spacy.py), and predict the same
     assert fast["spacy_tables"] == ["SortedHashTable", "SortedKeyRows"]
     assert rasa_way["spacy_tables"] == ["Table", "dict"]
+    # the memoisation looked up by the dialogue's JSON (addons/memo_keys.py), same choices
+    assert fast["memo_compressed"] == [False] and rasa_way["memo_compressed"] == [True]
     # TED was left out where the rules or the memory decided, and run where they did not
     assert fast["ted_asked"] > fast["ted_computed"] > 0
     assert rasa_way["ted_asked"] == 0
