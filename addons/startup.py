@@ -16,6 +16,7 @@ from addons import (
     nlu,
     regex_cache,
     rule_cache,
+    slot_copy,
     states_cache,
     ted_on_demand,
     tf_threads,
@@ -36,3 +37,4 @@ def install() -> None:
     gc_freeze.install()  # the loaded model left out of full garbage collections (0.4 s each)
     states_cache.install()  # the dialogue's states computed once per prediction, not per policy
     memo_keys.install()  # the memoisation's table looked up by JSON, not compressed each time
+    slot_copy.install()  # a tracker's slots copied directly, not through copy's protocol
