@@ -5,13 +5,21 @@ Python time on this machine (bench/profile.md). The schema never changes, so we 
 it once and keep the validator: the same answers are accepted and refused, with the
 same error, in 0.3 ms.
 
+The schema then checks each event against all 23 event schemas (``oneOf``: exactly one
+must match), 0.25 ms an event. Every one of those schemas names its event (``"event":
+{"const": "slot"}``…) and no two the same, so an event can only match the one that bears
+its name: an answer whose every event matches that schema, and whose rest matches the
+schema without ``oneOf``, is one the full check accepts (15 µs an event). Anything else
+goes through the full check, which decides and words the error as Rasa does.
+
 Installed by ``addons.startup.install()`` when the Rasa server starts. Rasa is pinned
-(rasa==3.6.21) and ``tests/unit/test_action_validation.py`` fails if the method replaced
+(rasa==3.6.21) and ``tests/unit/addons/test_action_validation.py`` fails if the method replaced
 here changes.
 """
 
 from __future__ import annotations
 
+import copy
 from functools import cache
 from typing import Any
 
@@ -33,8 +41,43 @@ def response_validator() -> Validator:
     return cls(schema)
 
 
+@cache
+def events_by_name() -> tuple[Validator, dict[str, Validator]] | None:
+    """The schema without the events' ``oneOf``, and each event schema by the event name
+    it requires; None if the names are not all there and distinct (then no shortcut)."""
+    schema = RemoteAction.action_response_format_spec()
+    items = schema.get("properties", {}).get("events", {}).get("items", {})
+    branches = items.get("oneOf")
+    if not isinstance(branches, list) or not branches:
+        return None
+    names = [b.get("properties", {}).get("event", {}).get("const") for b in branches]
+    if not all(isinstance(name, str) for name in names) or len(set(names)) != len(names):
+        return None
+    rest = copy.deepcopy(schema)
+    del rest["properties"]["events"]["items"]["oneOf"]
+    cls = validator_for(schema)
+    return cls(rest), {name: cls(branch) for name, branch in zip(names, branches, strict=True)}
+
+
+def surely_valid(result: Any) -> bool:
+    """True only for answers the full schema accepts (False: the full check decides)."""
+    shortcut = events_by_name()
+    if shortcut is None:
+        return False
+    rest, by_name = shortcut
+    if not rest.is_valid(result):
+        return False
+    for event in result.get("events") or []:  # events is a list of objects with a name
+        schema = by_name.get(event["event"])
+        if schema is None or not schema.is_valid(event):
+            return False
+    return True
+
+
 def validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
     """What ``RemoteAction._validate_action_result`` does, with a validator built once."""
+    if surely_valid(result):
+        return True
     error: ValidationError | None = best_match(response_validator().iter_errors(result))
     if error is None:
         return True

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import random
 from typing import Any
 
 import pytest
@@ -11,7 +13,13 @@ from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
 
 from addons import startup
-from addons.action_validation import ORIGINAL, response_validator, validate_action_result
+from addons.action_validation import (
+    ORIGINAL,
+    events_by_name,
+    response_validator,
+    surely_valid,
+    validate_action_result,
+)
 
 ANSWERS: list[dict[str, Any]] = [
     {"events": [], "responses": []},
@@ -65,6 +73,83 @@ def test_the_schema_is_checked_once_not_on_every_answer(monkeypatch) -> None:
         "check_schema",
         classmethod(lambda cls, s: checks.append(s) or original_check(s)),
     )
-    for answer in ANSWERS * 3:
-        validate_action_result(RemoteAction("a", None), answer)
+    for answer in (ANSWERS + REFUSED) * 3:  # the refused ones go through the full check
+        with contextlib.suppress(ValidationError):
+            validate_action_result(RemoteAction("a", None), answer)
     assert len(checks) == 1
+
+
+EVENT_NAMES = [
+    b["properties"]["event"]["const"]
+    for b in RemoteAction.action_response_format_spec()["properties"]["events"]["items"]["oneOf"]
+]
+FIELD_VALUES: list[Any] = [None, "x", "", 3, 2.5, True, [], ["a"], {}, {"name": "n"}]
+FIELDS = [
+    "name",
+    "value",
+    "text",
+    "timestamp",
+    "metadata",
+    "policy",
+    "confidence",
+    "intent",
+    "entities",
+    "parse_data",
+    "data",
+    "date_time",
+    "kill_on_user_msg",
+    "input_channel",
+]
+
+
+def random_answer(rng: random.Random) -> dict[str, Any]:
+    events = []
+    for _ in range(rng.randint(0, 4)):
+        event: dict[str, Any] = {}
+        if rng.random() < 0.95:
+            event["event"] = rng.choice([*EVENT_NAMES, "no_such_event", 7])
+        for field in rng.sample(FIELDS, rng.randint(0, 4)):
+            event[field] = rng.choice(FIELD_VALUES)
+        events.append(event if rng.random() < 0.97 else "not an object")
+    answer: dict[str, Any] = {"events": events}
+    if rng.random() < 0.5:
+        answer["responses"] = rng.choice([[], [{"text": "Bonjour"}], ["Bonjour"], None])
+    if rng.random() < 0.03:
+        answer["events"] = rng.choice([None, {}, "x"])
+    return answer
+
+
+def test_same_verdict_and_error_as_rasa_on_600_generated_answers() -> None:
+    rng = random.Random(3)
+    verdicts = {"True": 0, "refused": 0}
+    for _ in range(600):
+        answer = random_answer(rng)
+        ours = outcome(validate_action_result, answer)
+        assert ours == outcome(ORIGINAL, answer), answer
+        verdicts["True" if ours == "True" else "refused"] += 1
+    assert min(verdicts.values()) > 60, verdicts  # both verdicts well represented
+
+
+def test_valid_answers_take_the_shortcut_and_refused_ones_never_do() -> None:
+    assert events_by_name() is not None
+    for answer in ANSWERS:
+        assert surely_valid(answer)
+    for answer in REFUSED:
+        assert not surely_valid(answer)
+
+
+def test_no_shortcut_when_two_event_schemas_share_a_name(monkeypatch) -> None:
+    spec = RemoteAction.action_response_format_spec()
+    branches = spec["properties"]["events"]["items"]["oneOf"]
+    twin = {
+        **branches[1],
+        "properties": {**branches[1]["properties"], "event": {"const": EVENT_NAMES[0]}},
+    }
+    spec["properties"]["events"]["items"]["oneOf"] = [*branches, twin]
+    monkeypatch.setattr(RemoteAction, "action_response_format_spec", staticmethod(lambda: spec))
+    events_by_name.cache_clear()
+    try:
+        assert events_by_name() is None
+        assert not surely_valid({"events": []})
+    finally:
+        events_by_name.cache_clear()
