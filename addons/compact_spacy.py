@@ -48,74 +48,19 @@ def _position(keys: np.ndarray, key: object) -> int:
     return -1
 
 
-class SortedKeyRows(Mapping[int, int]):
-    """A read-only ``{uint64 key: row}`` mapping as two sorted arrays, for spaCy's
-    ``Vectors.key2row`` (which only reads it with ``get``, ``[]``, ``in``, ``len`` and
-    iteration once a model is loaded)."""
+class _SortedKeys(Mapping[int, Any]):
+    """A read-only mapping whose integer keys are one sorted array: subclasses say how a
+    key given by the caller becomes an integer and what value the i-th key has."""
 
-    def __init__(self, mapping: Mapping[int, int]) -> None:
-        keys = np.fromiter(mapping.keys(), dtype=np.uint64, count=len(mapping))
-        rows = np.fromiter(mapping.values(), dtype=np.int64, count=len(mapping))
-        order = np.argsort(keys, kind="stable")
-        self._keys, self._rows = keys[order], rows[order].astype(np.int32)
-        if len(rows) and (rows.min() < 0 or rows.max() > np.iinfo(np.int32).max):
-            raise ValueError("rows out of range")
-
-    def __getitem__(self, key: object) -> int:
-        index = _position(self._keys, key)
-        if index < 0:
-            raise KeyError(key)
-        return int(self._rows[index])
-
-    def get(self, key: object, default: Any = None) -> Any:
-        index = _position(self._keys, key)
-        return default if index < 0 else int(self._rows[index])
-
-    def __contains__(self, key: object) -> bool:
-        return _position(self._keys, key) >= 0
-
-    def __len__(self) -> int:
-        return len(self._keys)
-
-    def __iter__(self) -> Iterator[int]:
-        return (int(key) for key in self._keys)
-
-
-class SortedHashTable(Mapping[int, list[str]]):
-    """A read-only spaCy lookups ``Table`` whose values are lists of strings, keyed by
-    string hash: sorted hashes, and the lists in one string buffer. Like ``Table``, it is
-    read with a string or its hash; each read returns a new list equal to the stored one.
-    """
-
-    def __init__(self, table: Mapping[int, list[str]]) -> None:
-        self.name = getattr(table, "name", None)
-        values = list(table.values())
-        if not all(type(value) is list and value for value in values):
-            raise ValueError("not a table of non-empty lists")
-        try:
-            texts = [SEPARATOR.join(value) for value in values]
-        except TypeError as error:
-            raise ValueError("not a table of lists of strings") from error
-        buffer = "".join(texts)
-        if buffer.count(SEPARATOR) != sum(len(value) - 1 for value in values):
-            raise ValueError("a value holds the separator")
-        keys = np.fromiter(table.keys(), dtype=np.uint64, count=len(values))
-        order = np.argsort(keys, kind="stable")
-        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))[order]
-        self._keys = keys[order]
-        self._offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-        self._buffer = "".join([texts[i] for i in order.tolist()])
-
-    def _value(self, index: int) -> list[str]:
-        start, end = int(self._offsets[index]), int(self._offsets[index + 1])
-        return self._buffer[start:end].split(SEPARATOR)
+    _keys: np.ndarray
 
     def _index(self, key: object) -> int:
-        if isinstance(key, str):
-            key = get_string_id(key)
         return _position(self._keys, key)
 
-    def __getitem__(self, key: object) -> list[str]:
+    def _value(self, index: int) -> Any:
+        raise NotImplementedError
+
+    def __getitem__(self, key: object) -> Any:
         index = self._index(key)
         if index < 0:
             raise KeyError(key)
@@ -133,6 +78,55 @@ class SortedHashTable(Mapping[int, list[str]]):
 
     def __iter__(self) -> Iterator[int]:
         return (int(key) for key in self._keys)
+
+
+class SortedKeyRows(_SortedKeys):
+    """A read-only ``{uint64 key: row}`` mapping as two sorted arrays, for spaCy's
+    ``Vectors.key2row`` (which only reads it with ``get``, ``[]``, ``in``, ``len`` and
+    iteration once a model is loaded)."""
+
+    def __init__(self, mapping: Mapping[int, int]) -> None:
+        keys = np.fromiter(mapping.keys(), dtype=np.uint64, count=len(mapping))
+        rows = np.fromiter(mapping.values(), dtype=np.int64, count=len(mapping))
+        if len(rows) and (rows.min() < 0 or rows.max() > np.iinfo(np.int32).max):
+            raise ValueError("rows out of range")
+        order = np.argsort(keys)
+        self._keys, self._rows = keys[order], rows[order].astype(np.int32)
+
+    def _value(self, index: int) -> int:
+        return int(self._rows[index])
+
+
+class SortedHashTable(_SortedKeys):
+    """A read-only spaCy lookups ``Table`` whose values are lists of strings, keyed by
+    string hash: sorted hashes, and the lists in one string buffer. Like ``Table``, it is
+    read with a string or its hash; each read returns a new list equal to the stored one.
+    """
+
+    def __init__(self, table: Mapping[int, list[str]]) -> None:
+        self.name = getattr(table, "name", None)
+        values = list(table.values())
+        if not all(type(value) is list and value for value in values):
+            raise ValueError("not a table of non-empty lists")
+        try:
+            texts = [SEPARATOR.join(value) for value in values]
+        except TypeError as error:
+            raise ValueError("not a table of lists of strings") from error
+        if "".join(texts).count(SEPARATOR) != sum(len(value) - 1 for value in values):
+            raise ValueError("a value holds the separator")
+        keys = np.fromiter(table.keys(), dtype=np.uint64, count=len(values))
+        order = np.argsort(keys)
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))[order]
+        self._keys = keys[order]
+        self._offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        self._buffer = "".join([texts[i] for i in order.tolist()])
+
+    def _index(self, key: object) -> int:
+        return super()._index(get_string_id(key) if isinstance(key, str) else key)
+
+    def _value(self, index: int) -> list[str]:
+        start, end = int(self._offsets[index]), int(self._offsets[index + 1])
+        return self._buffer[start:end].split(SEPARATOR)
 
 
 def compact(nlp: Language) -> dict[str, str]:

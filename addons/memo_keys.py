@@ -6,8 +6,8 @@ by default), and it compresses the current dialogue the same way to look it up, 
 message: 50 to 70 µs each time for our strings of about 300 characters (measured
 directly; cProfile had made it look ten times dearer). The table is small (200
 dialogues): once loaded, its keys are decompressed once, and the policy looks up the
-JSON itself. The compressed key is a function of the JSON, so the
-same dialogues are found, with the same actions (``tests/unit/addons/test_memo_keys.py``;
+JSON itself. The compressed key is a function of the JSON, so the same dialogues are
+found, with the same actions (``tests/unit/addons/test_memo_keys.py``;
 ``tests/integration/test_model_loading.py`` compares the ensemble's choices).
 
 ``RulePolicy`` (a subclass with tables of its own) is left as it is. Installed by
