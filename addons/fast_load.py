@@ -9,12 +9,15 @@ overwrites them with the saved weights. On this 2-core machine that tracing is 4
 Here the saved weights are attached first and the variables are created by the one
 prediction Rasa runs anyway to warm the model up; TensorFlow restores each variable as
 it is created. The checkpoint must then match every variable the prediction created,
-or loading falls back to Rasa's way. TED's first prediction runs in a thread beside the
-server's start (``WarmUp``): TED is needed only when no rule and no story decides, so the
-first answers do not wait for its graph (3 s); a prediction that needs it waits.
+or loading falls back to Rasa's way. With ``DIET_NUMPY=0``, TED's first prediction runs
+in a thread beside the server's start (``WarmUp``), while DIET traces its graph.
 Training is untouched (same classes, same seeds); ``tests/integration/test_model_loading.py``
 checks that intents, confidences, entities and TED's action probabilities are identical
 to Rasa's own loading.
+
+DIET then predicts in NumPy from its own weights (addons/diet_numpy.py; ``DIET_NUMPY=0``
+for TensorFlow's graph): TensorFlow only creates and restores the variables, eagerly,
+without tracing a graph, and predicts a message the NumPy prediction leaves to it.
 
 Use them in config.yml in place of ``DIETClassifier`` and ``TEDPolicy``.
 """
@@ -38,16 +41,23 @@ from rasa.nlu.classifiers.diet_classifier import DIET, DIETClassifier
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from rasa.utils.tensorflow.constants import FEATURIZERS, SENTENCE, SEQUENCE
 from rasa.utils.tensorflow.model_data import RasaModelData
 from rasa.utils.tensorflow.models import RasaModel
 
+from addons import diet_numpy, diet_weights
 from addons.length_batches import batches_by_length
 from addons.ted_on_demand import DeferredPrediction
+from secu.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
 BATCH_BY_LENGTH = "batch_by_length"
+NUMPY_TWIN = "_secu_numpy_twin"
+NUMPY_COUNTS = {"numpy": 0, "left_to_tensorflow": 0}
+"""Messages DIET predicted in NumPy, and those whose NumPy prediction was ambiguous."""
 
 LOADED_FAST: list[str] = []
 """The models of this process that loaded without training (a fallback to Rasa's way is
@@ -132,7 +142,7 @@ def load_without_training(
     if finetune_mode or predict_data_example is None:  # training goes on: Rasa's way
         return rasa_way()
     model = cls(*args, **kwargs)
-    if cls.WARMS_UP_IN_BACKGROUND:
+    if cls.warms_up_in_background():
         # the variables are restored as the warm-up creates them, after Rasa has removed
         # the folder it unpacked the model into: the checkpoint is read from a copy
         copy = Path(tempfile.mkdtemp(prefix="warm-up-"))
@@ -145,6 +155,8 @@ def load_without_training(
         warm_up.start()
         return model
     status = model.load_weights(model_file_name)
+    if cls.predicts_eagerly():
+        model._run_eagerly = True  # Keras' switch, read by Rasa's _rasa_predict
     model.run_inference(predict_data_example)  # creates the variables: restored on creation
     return checked(model, status) or rasa_way()
 
@@ -152,7 +164,16 @@ def load_without_training(
 class LoadsWithoutTraining:
     """Mixed into Rasa's Keras models (before them): their ``load`` without ``fit``."""
 
-    WARMS_UP_IN_BACKGROUND = False
+    @staticmethod
+    def warms_up_in_background() -> bool:
+        """Whether the first prediction (the graph's tracing) runs beside the start."""
+        return False
+
+    @staticmethod
+    def predicts_eagerly() -> bool:
+        """Whether TensorFlow predicts without tracing a graph: only where another
+        prediction does the usual work."""
+        return False
 
     @classmethod
     def load(
@@ -179,16 +200,26 @@ class LoadsWithoutTraining:
 
 
 class FastDIET(LoadsWithoutTraining, DIET):
-    pass
+    @staticmethod
+    def predicts_eagerly() -> bool:
+        """With DIET's prediction in NumPy (addons/diet_numpy.py, the default), TensorFlow
+        only creates and restores the variables and predicts the rare message left to it
+        (``diet_numpy.Ambiguous``): tracing its graph would cost seconds at every start."""
+        return get_settings().diet_numpy
 
 
 class FastTED(LoadsWithoutTraining, TED):
-    """TED's first prediction runs beside the server's start: TED is needed only when no
-    rule and no story decides (addons/ted_on_demand.py), so the first answers do not wait
-    for its graph to be traced (3 s of a cold start); a prediction that needs TED earlier
-    waits for it."""
+    """With DIET predicting through TensorFlow (``DIET_NUMPY=0``), TED's first prediction
+    runs beside the server's start, while DIET traces its graph: TED is needed only when
+    no rule and no story decides (addons/ted_on_demand.py), and a prediction that needs
+    it earlier waits for it. With DIET in NumPy (the default) nothing is left to hide
+    TED's tracing behind: the server came up first, and a message that needed TED waited
+    for it, 12 s once on a loaded machine (an integration test's timeout, 29 November
+    2026): TED warms up before the server answers."""
 
-    WARMS_UP_IN_BACKGROUND = True
+    @staticmethod
+    def warms_up_in_background() -> bool:
+        return not get_settings().diet_numpy
 
 
 @DefaultV1Recipe.register(
@@ -215,6 +246,59 @@ class FastLoadingDIETClassifier(DIETClassifier):
             return super().train(training_data)
         with batches_by_length():
             return super().train(training_data)
+
+    @classmethod
+    def load(cls, *args: Any, **kwargs: Any) -> FastLoadingDIETClassifier:
+        classifier = super().load(*args, **kwargs)
+        if classifier.model is not None and get_settings().diet_numpy:
+            classifier.__dict__[NUMPY_TWIN] = diet_weights.from_model(classifier.model)
+        return classifier
+
+    def _predict(self, message: Message) -> dict[str, Any] | None:
+        twin: diet_numpy.NumpyDIET | None = self.__dict__.get(NUMPY_TWIN)
+        if twin is not None and not self._execution_context.should_add_diagnostic_data:
+            inputs = self._numpy_inputs(message)
+            if inputs is not None:
+                try:
+                    predicted = twin.predict(*inputs)
+                except diet_numpy.Ambiguous:
+                    NUMPY_COUNTS["left_to_tensorflow"] += 1
+                else:
+                    NUMPY_COUNTS["numpy"] += 1
+                    return predicted
+        return super()._predict(message)
+
+    def _numpy_inputs(self, message: Message) -> tuple[list[Any], list[Any]] | None:
+        """The message's token and sentence features in the order of the model's
+        signature, each a list of the featurisers' matrices in the order Rasa would have
+        put them side by side (without its copies and ``hstack``), or None if they do not
+        match the signature (then Rasa's own prediction decides, as it would have)."""
+        featurizers = self.component_config[FEATURIZERS]
+        signature = self.model.predict_data_signature[TEXT]
+        inputs = []
+        for feature_type in (SEQUENCE, SENTENCE):
+            present = []
+            for sparse in (True, False):  # Rasa's order: the sparse ones, then the dense
+                pieces = [
+                    f.features
+                    for f in message.features
+                    if f.attribute == TEXT
+                    and f.type == feature_type
+                    and f.is_sparse() == sparse
+                    and (f.origin in featurizers or not featurizers)
+                ]
+                if pieces:
+                    present.append((sparse, pieces))
+            expected = signature.get(feature_type, [])
+            if len(present) != len(expected) or any(
+                sparse != s.is_sparse or sum(piece.shape[-1] for piece in pieces) != s.units
+                for (sparse, pieces), s in zip(present, expected, strict=True)
+            ):
+                return None
+            inputs.append([pieces for _, pieces in present])
+        if inputs[0][0][0].shape[0] == 0:  # no token: Rasa's path decides
+            return None
+        return inputs[0], inputs[1]
 
 
 @DefaultV1Recipe.register(

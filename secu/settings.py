@@ -8,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+_OFF = {"0", "false", "no", "off"}
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class Settings:
     review_token: str  # the review site's secret; python -m review draws one when empty
     review_db_url: str  # the review site's own index of the conversations (SQLAlchemy URL)
     review_nlu_file: Path  # where the review site appends annotated training examples
+    diet_numpy: bool  # DIET predicts in NumPy (addons/diet_numpy.py); DIET_NUMPY=0: TensorFlow
 
 
 @lru_cache(maxsize=1)
@@ -57,4 +59,5 @@ def get_settings() -> Settings:
         review_nlu_file=Path(
             os.environ.get("REVIEW_NLU_FILE", PROJECT_ROOT / "data" / "nlu" / "review.yml")
         ),
+        diet_numpy=os.environ.get("DIET_NUMPY", "1").strip().lower() not in _OFF,
     )

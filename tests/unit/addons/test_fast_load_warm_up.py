@@ -97,9 +97,22 @@ def test_without_a_warm_up_the_model_predicts_at_once() -> None:
     assert Model("diet").run_inference("x") == "diet predicted x"
 
 
-def test_only_ted_warms_up_in_the_background() -> None:
-    assert fast_load.FastTED.WARMS_UP_IN_BACKGROUND is True
-    assert fast_load.FastDIET.WARMS_UP_IN_BACKGROUND is False
+@pytest.mark.parametrize("diet_numpy", ["1", "0"])
+def test_only_ted_warms_up_in_the_background_and_only_beside_diets_tracing(
+    monkeypatch: pytest.MonkeyPatch, diet_numpy: str
+) -> None:
+    from secu.settings import get_settings
+
+    monkeypatch.setenv("DIET_NUMPY", diet_numpy)
+    get_settings.cache_clear()
+    try:
+        # DIET in NumPy: nothing to hide TED's tracing behind, TED warms up at once
+        assert fast_load.FastTED.warms_up_in_background() is (diet_numpy == "0")
+        assert fast_load.FastDIET.warms_up_in_background() is False
+        # and DIET's TensorFlow only restores its variables, without a graph
+        assert fast_load.FastDIET.predicts_eagerly() is (diet_numpy == "1")
+    finally:
+        get_settings.cache_clear()
 
 
 def test_the_checkpoints_copy_is_removed_after_the_warm_up(

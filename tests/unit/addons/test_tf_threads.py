@@ -42,3 +42,40 @@ def test_rasas_variables_are_the_operators_choice() -> None:
 
 def test_a_started_tensorflow_keeps_its_pools() -> None:
     assert run(before="tf.constant(1.0) + 1.0") == ["False", "0", "0"]
+
+
+BLAS_PROBE = """
+import numpy  # noqa: F401
+from threadpoolctl import threadpool_info
+from addons import tf_threads
+done = tf_threads.blas_one_thread()
+pools = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
+print(done, sorted({pool["num_threads"] for pool in pools}))
+"""
+
+
+def blas(**env: str) -> str:
+    clean = {k: v for k, v in os.environ.items() if k not in tf_blas_variables()}
+    done = subprocess.run(
+        [sys.executable, "-c", BLAS_PROBE],
+        cwd=ROOT,
+        env={**clean, "PYTHONPATH": str(ROOT), **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
+def tf_blas_variables() -> tuple[str, ...]:
+    from addons.tf_threads import BLAS_VARIABLES
+
+    return BLAS_VARIABLES
+
+
+def test_numpys_blas_on_one_thread_by_default() -> None:
+    assert blas() == "True [1]"
+
+
+def test_blas_threads_set_by_the_operator_are_kept() -> None:
+    assert blas(OPENBLAS_NUM_THREADS="2") == "False [2]"

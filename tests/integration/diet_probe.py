@@ -1,0 +1,107 @@
+"""Run by test_diet_numpy.py in a fresh process: load the trained model as the server does
+and parse every held-out message twice, once with DIET's NumPy prediction
+(addons/diet_numpy.py) and once through Rasa's TensorFlow graph; print, as JSON, how the
+two parses compare."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from rasa.core.agent import load_agent
+from rasa.core.channels.channel import UserMessage
+from rasa.shared.nlu.training_data.loading import load_data
+
+from addons import startup
+from addons.fast_load import NUMPY_COUNTS, NUMPY_TWIN, FastLoadingDIETClassifier
+
+ROOT = Path(__file__).resolve().parents[2]
+HELD_OUT = ["tests/nlu", "tests/nlu_real", "tests/nlu_en"]
+
+
+def held_out_texts() -> list[str]:
+    texts: list[str] = []
+    for folder in HELD_OUT:
+        for path in sorted((ROOT / folder).glob("*.yml")):
+            texts += [message.get("text") for message in load_data(str(path)).intent_examples]
+    return list(dict.fromkeys(texts))
+
+
+def entities(parse: dict[str, Any]) -> list[tuple[Any, ...]]:
+    return [
+        (e["entity"], str(e["value"]), e["start"], e["end"], e.get("extractor"))
+        for e in parse["entities"]
+    ]
+
+
+def entity_confidences(parse: dict[str, Any]) -> list[float]:
+    return [e["confidence_entity"] for e in parse["entities"] if "confidence_entity" in e]
+
+
+async def probe() -> dict[str, Any]:
+    agent = await load_agent(model_path=sys.argv[1])
+    diet = next(
+        node._component
+        for node in agent.processor.graph_runner._instantiated_nodes.values()
+        if isinstance(getattr(node, "_component", None), FastLoadingDIETClassifier)
+    )
+    twin = diet.__dict__.get(NUMPY_TWIN)
+    eager = bool(diet.model._run_eagerly)
+    texts = held_out_texts()
+    report: dict[str, Any] = {
+        "twin": type(twin).__name__,
+        "messages": len(texts),
+        "intent_differs": [],
+        "ranking_differs": [],
+        "entities_differ": [],
+        "max_intent_delta": 0.0,
+        "max_entity_delta": 0.0,
+        "entities_seen": 0,
+        "intents_seen": set(),
+        "seconds": {"numpy": 0.0, "tensorflow": 0.0},
+    }
+    for text in texts:
+        parses = {}
+        for how in ("numpy", "tensorflow"):
+            diet.__dict__[NUMPY_TWIN] = twin if how == "numpy" else None
+            # TensorFlow through its traced graph, as Rasa predicts, not eagerly
+            diet.model._run_eagerly = how == "numpy" and eager
+            start = time.perf_counter()
+            parses[how] = await agent.processor.parse_message(UserMessage(text))
+            report["seconds"][how] += time.perf_counter() - start
+        fast, rasa = parses["numpy"], parses["tensorflow"]
+        report["intents_seen"].add(rasa["intent"]["name"])
+        if fast["intent"]["name"] != rasa["intent"]["name"]:
+            report["intent_differs"].append(text)
+        ranked = [[r["name"] for r in p["intent_ranking"]] for p in (fast, rasa)]
+        if ranked[0] != ranked[1]:
+            report["ranking_differs"].append(text)
+        deltas = [
+            abs(a["confidence"] - b["confidence"])
+            for a, b in zip(fast["intent_ranking"], rasa["intent_ranking"], strict=False)
+        ]
+        report["max_intent_delta"] = max([report["max_intent_delta"], *deltas])
+        if entities(fast) != entities(rasa):
+            report["entities_differ"].append(text)
+        else:
+            for a, b in zip(entity_confidences(fast), entity_confidences(rasa), strict=True):
+                report["max_entity_delta"] = max(report["max_entity_delta"], abs(a - b))
+            report["entities_seen"] += len(entity_confidences(rasa))
+    diet.__dict__[NUMPY_TWIN] = twin
+    report["intents_seen"] = len(report["intents_seen"])
+    report["eager"] = eager
+    report["counts"] = NUMPY_COUNTS
+    return report
+
+
+def main() -> None:
+    startup.install()
+    print(json.dumps(asyncio.run(probe())))
+
+
+if __name__ == "__main__":
+    main()

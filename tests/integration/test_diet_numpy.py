@@ -1,0 +1,43 @@
+"""DIET's prediction in NumPy (addons/diet_numpy.py, the server's default) parses every
+held-out message as Rasa's TensorFlow graph does: the same intent, the same ranking and
+the same entities, confidences within 1e-5 (float32 sums in another order)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+from conftest import MODEL, ROOT, VENV_BIN
+
+TOLERANCE = 1e-5
+
+
+def test_numpy_diet_parses_every_held_out_message_as_tensorflow_does() -> None:
+    done = subprocess.run(
+        [str(VENV_BIN / "python"), "tests/integration/diet_probe.py", str(MODEL)],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "RASA_TELEMETRY_ENABLED": "false",
+            "DIET_NUMPY": "1",
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["twin"] == "NumpyDIET"  # the NumPy prediction was really used
+    assert report["eager"]  # and TensorFlow loaded without tracing a graph
+    # a few messages may be left to TensorFlow (float32 rounding could decide)
+    assert report["counts"]["left_to_tensorflow"] <= report["messages"] // 100
+    assert report["counts"]["numpy"] + report["counts"]["left_to_tensorflow"] == report["messages"]
+    assert report["messages"] > 1000
+    assert report["intents_seen"] > 30  # a real model on varied messages
+    assert report["entities_seen"] > 50  # and entities were compared too
+    assert report["intent_differs"] == []
+    assert report["ranking_differs"] == []
+    assert report["entities_differ"] == []
+    assert report["max_intent_delta"] <= TOLERANCE
+    assert report["max_entity_delta"] <= TOLERANCE
