@@ -19,17 +19,23 @@ print(done, pools.get_intra_op_parallelism_threads(), pools.get_inter_op_paralle
 """
 
 
-def run(before: str = "", **env: str) -> list[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("TF_IN")}
+def fresh_python(code: str, unset: tuple[str, ...], env: dict[str, str]) -> str:
+    """What ``code`` prints in a fresh interpreter, the variables named in ``unset``
+    removed from the environment (or starting with one of them) and ``env`` added."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(unset)}
     done = subprocess.run(
-        [sys.executable, "-c", PROBE.format(before=before)],
+        [sys.executable, "-c", code],
         cwd=ROOT,
         env={**clean, "PYTHONPATH": str(ROOT), **env},
         capture_output=True,
         text=True,
         check=True,
     )
-    return done.stdout.split()
+    return done.stdout.strip()
+
+
+def run(before: str = "", **env: str) -> list[str]:
+    return fresh_python(PROBE.format(before=before), ("TF_IN",), env).split()
 
 
 def test_one_thread_by_default() -> None:
@@ -55,22 +61,9 @@ print(done, sorted({pool["num_threads"] for pool in pools}))
 
 
 def blas(**env: str) -> str:
-    clean = {k: v for k, v in os.environ.items() if k not in tf_blas_variables()}
-    done = subprocess.run(
-        [sys.executable, "-c", BLAS_PROBE],
-        cwd=ROOT,
-        env={**clean, "PYTHONPATH": str(ROOT), **env},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return done.stdout.strip()
-
-
-def tf_blas_variables() -> tuple[str, ...]:
     from addons.tf_threads import BLAS_VARIABLES
 
-    return BLAS_VARIABLES
+    return fresh_python(BLAS_PROBE, BLAS_VARIABLES, env)
 
 
 def test_numpys_blas_on_one_thread_by_default() -> None:
