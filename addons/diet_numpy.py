@@ -325,8 +325,9 @@ def crf_decode(potentials: Array, transitions: Array, length: int) -> tuple[Arra
         ids[position] = tag
         # ...and carries each confidence it gathers as the index of the next
         column = step_scores[position][:, index]
-        confidences[position] = softmax(column).max()
-        if position > 0:  # the last one gathered is not carried further
-            confidences[position] = _tf_softmax_max(column, index)
-            index = 1 if confidences[position] == 1.0 else 0
+        if position == 0:  # the last one gathered is not carried further
+            confidences[0] = softmax(column).max()
+            break
+        confidences[position] = _tf_softmax_max(column, index)
+        index = 1 if confidences[position] == 1.0 else 0
     return ids, confidences

@@ -18,6 +18,7 @@ from rasa.shared.nlu.training_data.loading import load_data
 
 from addons import startup
 from addons.fast_load import NUMPY_COUNTS, NUMPY_TWIN, FastLoadingDIETClassifier
+from tests.integration.predictions_probe import component
 
 ROOT = Path(__file__).resolve().parents[2]
 HELD_OUT = ["tests/nlu", "tests/nlu_real", "tests/nlu_en"]
@@ -44,11 +45,7 @@ def entity_confidences(parse: dict[str, Any]) -> list[float]:
 
 async def probe() -> dict[str, Any]:
     agent = await load_agent(model_path=sys.argv[1])
-    diet = next(
-        node._component
-        for node in agent.processor.graph_runner._instantiated_nodes.values()
-        if isinstance(getattr(node, "_component", None), FastLoadingDIETClassifier)
-    )
+    diet = component(agent, FastLoadingDIETClassifier)
     twin = diet.__dict__.get(NUMPY_TWIN)
     eager = bool(diet.model._run_eagerly)
     texts = held_out_texts()

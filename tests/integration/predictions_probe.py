@@ -46,11 +46,7 @@ def held_out_texts(limit: int) -> list[str]:
 async def probe(model: str, limit: int) -> dict:
     agent = await load_agent(model_path=model)
     nlu, core, picked = [], [], []
-    ted = next(
-        node._component
-        for node in agent.processor.graph_runner._instantiated_nodes.values()
-        if isinstance(getattr(node, "_component", None), FastLoadingTEDPolicy)
-    )
+    ted = component(agent, FastLoadingTEDPolicy)
     for index, text in enumerate(held_out_texts(limit)):
         parsed = await agent.processor.parse_message(UserMessage(text))
         nlu.append(
@@ -86,12 +82,17 @@ async def probe(model: str, limit: int) -> dict:
     }
 
 
-def spacy_model(agent):
+def component(agent, cls):
+    """The first component of the loaded graph that is a ``cls``."""
     return next(
-        node._component.provide().model
+        node._component
         for node in agent.processor.graph_runner._instantiated_nodes.values()
-        if isinstance(getattr(node, "_component", None), SpacyNLP)
+        if isinstance(getattr(node, "_component", None), cls)
     )
+
+
+def spacy_model(agent):
+    return component(agent, SpacyNLP).provide().model
 
 
 def spacy_pipes(agent) -> list[str]:
