@@ -25,9 +25,12 @@ loaded Keras layers:
 This module knows nothing of Rasa: ``addons/diet_weights.py`` reads the weights, and
 returns no twin for a model using what is not reproduced here (relative attention, a
 unidirectional encoder, no intents), which then predicts as shipped; so does a message
-when diagnostic data are asked for, or when float32 rounding could decide a confidence
-(``Ambiguous``). The outputs are the dictionary Rasa's graph returns, so the classifier's
-own code turns them into the intent, its ranking and the entities.
+when diagnostic data are asked for. Where float32 rounding decides whether a CRF
+confidence is exactly 1.0 (the order of TensorFlow's sums, which depends on the CPU),
+TensorFlow's own kernel computes that one step from the same scores
+(``diet_weights.step_maxima``; without it, ``Ambiguous`` sends the message to Rasa's
+graph). The outputs are the dictionary Rasa's graph returns, so the classifier's own code
+turns them into the intent, its ranking and the entities.
 ``tests/integration/test_diet_numpy.py`` compares both on every held-out message (1,580):
 same intents, rankings and entities, confidences within 1e-5 (measured: 5.4e-7 for the
 intents, 3.8e-6 for the entities).
@@ -35,6 +38,7 @@ intents, 3.8e-6 for the entities).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -195,6 +199,8 @@ class EntityHead:
     transitions: Array  # (tags, tags): from the previous tag (row) to the next (column)
     tags_embed: Dense | None  # roles and groups: how they read the entity tags predicted
     num_tags: int
+    exact_ones: Array | None = None  # per tag: see ``crf_decode``; None: ``packet_rule``
+    step_maxima: Callable[[Array], Array] | None = None  # see ``crf_decode``
 
 
 @dataclass(frozen=True)
@@ -227,7 +233,9 @@ class NumpyDIET:
             features = transformed
             if tags_input is not None and head.tags_embed is not None:
                 features = np.concatenate([features, head.tags_embed(tags_input)], axis=-1)
-            ids, scores = crf_decode(head.logits(features), head.transitions, tokens)
+            ids, scores = crf_decode(
+                head.logits(features), head.transitions, tokens, head.exact_ones, head.step_maxima
+            )
             out[f"e_{head.name}_ids"] = ids[None, :]
             out[f"e_{head.name}_scores"] = scores[None, :]
             if head.name == ENTITY_TAGS:
@@ -236,14 +244,19 @@ class NumpyDIET:
 
     def _intent_scores(self, sentence_vector: Array) -> Array:
         embedded = self.text_embed(sentence_vector[None, :])[0]
-        labels = self.labels_embed
-        if self.cosine:
-            embedded = embedded / np.maximum(np.linalg.norm(embedded), np.float32(1e-12) ** 0.5)
-            labels = labels / np.maximum(
-                np.linalg.norm(labels, axis=-1, keepdims=True), np.float32(1e-12) ** 0.5
-            )
-        similarities = (labels * embedded[None, :]).sum(axis=-1)
+        similarities = label_similarities(embedded, self.labels_embed, self.cosine)
         return softmax(similarities) if self.confidence_softmax else similarities
+
+
+def label_similarities(embedded: Array, labels: Array, cosine: bool) -> Array:
+    """The similarity of one embedded input with each label's embedding (Rasa's
+    ``DotProductLoss.sim``): the inner product, of the normalised vectors if ``cosine``."""
+    if cosine:
+        embedded = embedded / np.maximum(np.linalg.norm(embedded), np.float32(1e-12) ** 0.5)
+        labels = labels / np.maximum(
+            np.linalg.norm(labels, axis=-1, keepdims=True), np.float32(1e-12) ** 0.5
+        )
+    return (labels * embedded[None, :]).sum(axis=-1)
 
 
 class Ambiguous(Exception):
@@ -273,24 +286,38 @@ def _saturates(column: Array) -> bool:
 
 
 TF_PACKET = 8
-"""Floats TensorFlow's CPU kernels handle at once (AVX, the wheel's baseline). Its
-softmax along the CRF's previous-tag axis multiplies by reciprocals of the sums taken 8
-at a time with an approximate instruction (1/1.0 gives 0.99999994), the remainder one by
-one, exactly: a saturated confidence is exactly 1.0 only for a tag past the last full
-packet. ``tests/unit/addons/test_diet_numpy.py`` checks it against TensorFlow."""
+"""Floats TensorFlow's CPU kernels handle at once with AVX (16 with AVX-512). Its softmax
+along the CRF's previous-tag axis multiplies by reciprocals of the sums taken a packet at
+a time with an approximate instruction (1/1.0 gave 0.99999994 with AVX), the remainder
+one by one, exactly: a saturated confidence is exactly 1.0 only for a tag past the last
+full packet. Which tags those are depends on the CPU: ``diet_weights.exact_ones`` asks
+TensorFlow on the machine; ``packet_rule`` is the AVX answer, for use without it."""
 
 
-def _tf_softmax_max(column: Array, tag: int) -> np.float32:
-    """The largest softmax of ``column`` (the scores into ``tag`` from each previous tag)
-    as TensorFlow computes it in the CRF's decoding, to the last bit where it is 1.0."""
+def packet_rule(tags: int) -> Array:
+    """Whether each tag's saturated confidence is exactly 1.0, with packets of 8."""
+    exact = np.zeros(tags, dtype=bool)
+    exact[tags - tags % TF_PACKET :] = True
+    return exact
+
+
+def _tf_softmax_max(column: Array, exact_one: bool) -> np.float32:
+    """The largest softmax of ``column`` (the scores into a tag from each previous tag)
+    as TensorFlow computes it in the CRF's decoding, to the last bit where it is 1.0;
+    ``exact_one``: whether TensorFlow gives exactly 1.0 for that tag when it saturates."""
     below_one = min(np.float32(softmax(column).max()), _BELOW_ONE)
-    tags = column.shape[0]
-    if tag < tags - tags % TF_PACKET:  # in a packet: the approximate reciprocal
+    if not exact_one:  # the approximate reciprocal
         return below_one
     return np.float32(1.0) if _saturates(column) else below_one
 
 
-def crf_decode(potentials: Array, transitions: Array, length: int) -> tuple[Array, Array]:
+def crf_decode(
+    potentials: Array,
+    transitions: Array,
+    length: int,
+    exact_ones: Array | None = None,
+    step_maxima: Callable[[Array], Array] | None = None,
+) -> tuple[Array, Array]:
     """Tags and confidences of ``rasa.utils.tensorflow.crf.crf_decode`` and the CRF
     layer's masking, for one sequence: ``potentials`` (positions, tags) of which the first
     ``length`` are real. Returns (positions,) int32 tags and float32 confidences, 0 after
@@ -299,7 +326,11 @@ def crf_decode(potentials: Array, transitions: Array, length: int) -> tuple[Arra
     Rasa's backward scan over the confidences carries each confidence it gathers as the
     index (truncated) of the next one it gathers: a confidence of exactly 1.0 picks index
     1, any other index 0. Kept, for Rasa's confidences; where float32 rounding could
-    decide between 1.0 and just under it, ``Ambiguous`` is raised."""
+    decide between 1.0 and just under it (the order of TensorFlow's sum decides),
+    ``step_maxima`` gives that step's confidences as TensorFlow's own kernel computes
+    them from the same scores, or, without it, ``Ambiguous`` is raised. ``exact_ones``
+    tells, for each tag, whether TensorFlow's softmax can give it exactly 1.0 on this CPU
+    (``TF_PACKET``; by default ``packet_rule``)."""
     positions = potentials.shape[0]
     ids = np.zeros(positions, dtype=np.int32)
     confidences = np.zeros(positions, dtype=np.float32)
@@ -328,6 +359,13 @@ def crf_decode(potentials: Array, transitions: Array, length: int) -> tuple[Arra
         if position == 0:  # the last one gathered is not carried further
             confidences[0] = softmax(column).max()
             break
-        confidences[position] = _tf_softmax_max(column, index)
+        if exact_ones is None:
+            exact_ones = packet_rule(transitions.shape[0])
+        try:
+            confidences[position] = _tf_softmax_max(column, bool(exact_ones[index]))
+        except Ambiguous:
+            if step_maxima is None:
+                raise
+            confidences[position] = step_maxima(step_scores[position])[index]
         index = 1 if confidences[position] == 1.0 else 0
     return ids, confidences

@@ -24,30 +24,30 @@ from addons.diet_numpy import (
 logger = logging.getLogger(__name__)
 
 
-def _array(variable: Any) -> Array:
+def array(variable: Any) -> Array:
     return np.asarray(variable.numpy(), dtype=np.float32)
 
 
 def dense(layer: Any) -> Dense:
-    kernel = _array(layer.kernel)
+    kernel = array(layer.kernel)
     mask = getattr(layer, "kernel_mask", None)
     if mask is not None:
-        kernel = kernel * _array(mask)
+        kernel = kernel * array(mask)
     activation = getattr(layer, "activation", None)
     name = getattr(activation, "__name__", "linear")
     if name not in {"linear", "gelu"}:
         raise Unsupported(f"activation {name}")
-    bias = _array(layer.bias) if getattr(layer, "use_bias", False) else None
+    bias = array(layer.bias) if getattr(layer, "use_bias", False) else None
     return Dense(kernel, bias, "gelu" if name == "gelu" else None)
 
 
 def _norm(layer: Any) -> LayerNorm:
     if not (layer.center and layer.scale) or list(layer.axis) not in ([-1], [2], [1]):
         raise Unsupported("layer normalisation")
-    return LayerNorm(_array(layer.gamma), _array(layer.beta), float(layer.epsilon))
+    return LayerNorm(array(layer.gamma), array(layer.beta), float(layer.epsilon))
 
 
-def _ffnn(layer: Any) -> list[Dense]:
+def ffnn(layer: Any) -> list[Dense]:
     return [dense(sub) for sub in layer._ffn_layers if hasattr(sub, "kernel")]
 
 
@@ -67,7 +67,7 @@ def _combiner(combining: Any, feature_type: str, signature: list[Any]) -> Featur
         else:
             parts.append(None)
     unify_layer = combining._tf_layers.get(f"unify_dims_before_seq_sent_concat.{feature_type}")
-    return FeatureCombiner(parts, _ffnn(unify_layer) if unify_layer is not None else [])
+    return FeatureCombiner(parts, ffnn(unify_layer) if unify_layer is not None else [])
 
 
 def encoder(transformer: Any, heads: int) -> Encoder | None:
@@ -99,6 +99,34 @@ def encoder(transformer: Any, heads: int) -> Encoder | None:
         dense(transformer._embedding), layers, _norm(transformer._layer_norm),
         int(transformer.units), angles,
     )  # fmt: skip
+
+
+def exact_ones(tags: int) -> Array:
+    """For each of ``tags`` tags, whether TensorFlow's softmax in the CRF's decoding
+    (``rasa.utils.tensorflow.crf``: over the previous tags) gives exactly 1.0 to a column
+    that saturates, on this machine's CPU (``diet_numpy.TF_PACKET``): asked once."""
+    import tensorflow as tf
+
+    scores = np.zeros((1, tags, tags), dtype=np.float32)
+    scores[0, 0, :] = 100.0  # every tag reached from tag 0 for sure: a sum of exactly 1.0
+    maxima = tf.reduce_max(tf.nn.softmax(tf.constant(scores), axis=1), [1]).numpy()[0]
+    return maxima == np.float32(1.0)
+
+
+STEP_COUNTS = {"asked": 0}
+"""CRF steps whose confidences TensorFlow's kernel gave (``step_maxima``)."""
+
+
+def step_maxima(scores: Array) -> Array:
+    """TensorFlow's own confidences for one step of the CRF's decoding of one message
+    (``CrfDecodeForwardRnnCell``: the softmax over the previous tags, its largest for each
+    next tag) from the step's scores ``(previous, next)``: asked only where float32
+    rounding, in an order of summation that depends on the CPU, decides whether one is
+    exactly 1.0 (``diet_numpy.crf_decode``)."""
+    import tensorflow as tf
+
+    STEP_COUNTS["asked"] += 1
+    return tf.reduce_max(tf.nn.softmax(tf.constant(scores[None]), axis=1), [1]).numpy()[0]
 
 
 def from_model(model: Any) -> NumpyDIET | None:
@@ -137,18 +165,20 @@ def from_model(model: Any) -> NumpyDIET | None:
                 EntityHead(
                     name,
                     dense(model._tf_layers[f"embed.{name}.logits"]._dense),
-                    _array(model._tf_layers[f"crf.{name}"].transition_params),
+                    array(model._tf_layers[f"crf.{name}"].transition_params),
                     tags_embed,
                     int(spec.num_tags),
+                    exact_ones(int(spec.num_tags)),
+                    step_maxima,
                 )
             )
         return NumpyDIET(
             sequence=_combiner(combining, "sequence", signature["sequence"]),
             sentence=_combiner(combining, "sentence", signature["sentence"]),
-            ffnn=_ffnn(layer._tf_layers[layer.FFNN]),
+            ffnn=ffnn(layer._tf_layers[layer.FFNN]),
             encoder=encoder(layer._tf_layers[layer.TRANSFORMER], int(config[NUM_HEADS])),
             text_embed=dense(model._tf_layers["embed.text"]._dense),
-            labels_embed=_array(model.all_labels_embed),
+            labels_embed=array(model.all_labels_embed),
             cosine=config[SIMILARITY_TYPE] == COSINE,
             confidence_softmax=config[MODEL_CONFIDENCE] == SOFTMAX,
             entities=entities,

@@ -15,9 +15,11 @@ Training is untouched (same classes, same seeds); ``tests/integration/test_model
 checks that intents, confidences, entities and TED's action probabilities are identical
 to Rasa's own loading.
 
-DIET then predicts in NumPy from its own weights (addons/diet_numpy.py; ``DIET_NUMPY=0``
-for TensorFlow's graph): TensorFlow only creates and restores the variables, eagerly,
-without tracing a graph, and predicts a message the NumPy prediction leaves to it.
+DIET and TED then predict in NumPy from their own weights (addons/diet_numpy.py,
+addons/ted_numpy.py; ``DIET_NUMPY=0``, ``TED_NUMPY=0`` for TensorFlow's graphs):
+TensorFlow only creates and restores the variables, eagerly, without tracing a graph
+(``build_branches`` reaches the layers an eager prediction of the loading example does
+not), and predicts what the NumPy prediction leaves to it.
 
 Use them in config.yml in place of ``DIETClassifier`` and ``TEDPolicy``.
 """
@@ -47,8 +49,9 @@ from rasa.utils.tensorflow.constants import FEATURIZERS, SENTENCE, SEQUENCE
 from rasa.utils.tensorflow.model_data import RasaModelData
 from rasa.utils.tensorflow.models import RasaModel
 
-from addons import diet_numpy, diet_weights
+from addons import diet_numpy, diet_weights, ted_weights
 from addons.length_batches import batches_by_length
+from addons.ted_numpy import NumpyTED
 from addons.ted_on_demand import DeferredPrediction
 from secu.settings import get_settings
 
@@ -58,6 +61,8 @@ BATCH_BY_LENGTH = "batch_by_length"
 NUMPY_TWIN = "_secu_numpy_twin"
 NUMPY_COUNTS = {"numpy": 0, "left_to_tensorflow": 0}
 """Messages DIET predicted in NumPy, and those whose NumPy prediction was ambiguous."""
+TED_COUNTS = {"numpy": 0}
+"""TED's predictions made in NumPy."""
 
 LOADED_FAST: list[str] = []
 """The models of this process that loaded without training (a fallback to Rasa's way is
@@ -158,6 +163,8 @@ def load_without_training(
     if cls.predicts_eagerly():
         model._run_eagerly = True  # Keras' switch, read by Rasa's _rasa_predict
     model.run_inference(predict_data_example)  # creates the variables: restored on creation
+    if model._run_eagerly:
+        model.build_branches()
     return checked(model, status) or rasa_way()
 
 
@@ -190,6 +197,11 @@ class LoadsWithoutTraining:
             *args, **kwargs,
         )  # fmt: skip
 
+    def build_branches(self) -> None:
+        """Creates (and so restores) the variables of the layers an eager prediction of
+        the loading example did not reach: eagerly, TensorFlow runs only the branch a
+        ``tf.cond`` takes, where tracing a graph builds both."""
+
     def run_inference(self, *args: Any, **kwargs: Any) -> Any:
         warm_up: WarmUp | None = self.__dict__.get(WARM_UP)
         if warm_up is not None:
@@ -209,17 +221,29 @@ class FastDIET(LoadsWithoutTraining, DIET):
 
 
 class FastTED(LoadsWithoutTraining, TED):
-    """With DIET predicting through TensorFlow (``DIET_NUMPY=0``), TED's first prediction
-    runs beside the server's start, while DIET traces its graph: TED is needed only when
-    no rule and no story decides (addons/ted_on_demand.py), and a prediction that needs
-    it earlier waits for it. With DIET in NumPy (the default) nothing is left to hide
-    TED's tracing behind: the server came up first, and a message that needed TED waited
-    for it, 12 s once on a loaded machine (an integration test's timeout, 29 November
-    2026): TED warms up before the server answers."""
+    """With TED predicting in NumPy (addons/ted_numpy.py, the default), TensorFlow only
+    restores its variables, eagerly, like DIET's. With both through TensorFlow
+    (``TED_NUMPY=0 DIET_NUMPY=0``), TED's first prediction (its graph traced) runs beside
+    the server's start, while DIET traces its own: TED is needed only when no rule and no
+    story decides (addons/ted_on_demand.py), and a prediction that needs it earlier waits
+    for it. With DIET in NumPy nothing is left to hide TED's tracing behind: the server
+    came up first, and a message that needed TED waited for it, 12 s once on a loaded
+    machine (an integration test's timeout, 29 November 2026): TED warms up first."""
 
     @staticmethod
     def warms_up_in_background() -> bool:
-        return not get_settings().diet_numpy
+        settings = get_settings()
+        return not (settings.diet_numpy or settings.ted_numpy)
+
+    @staticmethod
+    def predicts_eagerly() -> bool:
+        return get_settings().ted_numpy
+
+    def build_branches(self) -> None:
+        """The example Rasa keeps to load TED has every attribute absent (its "fake"
+        branch): the layers of the intent, the action, the entities… are created here on
+        an empty input of their signature's shape, while the checkpoint is there."""
+        ted_weights.build_attribute_layers(self)
 
 
 @DefaultV1Recipe.register(
@@ -251,7 +275,10 @@ class FastLoadingDIETClassifier(DIETClassifier):
     def load(cls, *args: Any, **kwargs: Any) -> FastLoadingDIETClassifier:
         classifier = super().load(*args, **kwargs)
         if classifier.model is not None and get_settings().diet_numpy:
-            classifier.__dict__[NUMPY_TWIN] = diet_weights.from_model(classifier.model)
+            twin = diet_weights.from_model(classifier.model)
+            classifier.__dict__[NUMPY_TWIN] = twin
+            if twin is None:  # TensorFlow predicts every message: through a traced graph
+                classifier.model._run_eagerly = False
         return classifier
 
     def _predict(self, message: Message) -> dict[str, Any] | None:
@@ -306,11 +333,44 @@ class FastLoadingDIETClassifier(DIETClassifier):
 )
 class FastLoadingTEDPolicy(TEDPolicy):
     """``TEDPolicy``, loaded without a training step, predicting on demand
-    (addons/ted_on_demand.py: not at all when the rules or the memory decide)."""
+    (addons/ted_on_demand.py: not at all when the rules or the memory decide), in NumPy
+    (addons/ted_numpy.py; ``TED_NUMPY=0`` for TensorFlow's graph)."""
 
     @staticmethod
     def model_class() -> type[TED]:
         return FastTED
+
+    @classmethod
+    def load(cls, *args: Any, **kwargs: Any) -> FastLoadingTEDPolicy:
+        policy = super().load(*args, **kwargs)
+        if policy.model is not None and get_settings().ted_numpy:
+            twin = ted_weights.from_model(policy.model)
+            policy.__dict__[NUMPY_TWIN] = twin
+            if twin is None:  # TensorFlow predicts: through a traced graph
+                policy.model._run_eagerly = False
+        return policy
+
+    def _predict_now(
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        rule_only_data: dict[str, Any] | None,
+        precomputations: MessageContainerForCoreFeaturization | None,
+        **kwargs: Any,
+    ) -> PolicyPrediction:
+        # without TensorFlow's attention weights as diagnostic data (nothing reads them
+        # outside the policies; Rasa's DIET only adds its own when asked to)
+        twin: NumpyTED | None = self.__dict__.get(NUMPY_TWIN)
+        if twin is not None:
+            states = self._featurize_tracker(tracker, domain, precomputations, rule_only_data)
+            signature = self.model.predict_data_signature
+            confidence = ted_weights.confidences(twin, signature, self.config, states)
+            if confidence is not None:
+                TED_COUNTS["numpy"] += 1
+                return self._prediction(confidence.tolist())
+        return super().predict_action_probabilities(
+            tracker, domain, rule_only_data, precomputations, **kwargs
+        )
 
     def predict_action_probabilities(
         self,
@@ -326,7 +386,7 @@ class FastLoadingTEDPolicy(TEDPolicy):
             # entity events are possible, so Rasa's ensemble must always see them
             return predict(tracker, domain, rule_only_data, precomputations, **kwargs)
         return DeferredPrediction(
-            lambda: predict(tracker, domain, rule_only_data, precomputations, **kwargs),
+            lambda: self._predict_now(tracker, domain, rule_only_data, precomputations, **kwargs),
             type(self).__name__,
             self.priority,
         )

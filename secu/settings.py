@@ -30,6 +30,7 @@ class Settings:
     review_db_url: str  # the review site's own index of the conversations (SQLAlchemy URL)
     review_nlu_file: Path  # where the review site appends annotated training examples
     diet_numpy: bool  # DIET predicts in NumPy (addons/diet_numpy.py); DIET_NUMPY=0: TensorFlow
+    ted_numpy: bool  # TED predicts in NumPy (addons/ted_numpy.py); TED_NUMPY=0: TensorFlow
 
 
 @lru_cache(maxsize=1)
@@ -60,4 +61,5 @@ def get_settings() -> Settings:
             os.environ.get("REVIEW_NLU_FILE", PROJECT_ROOT / "data" / "nlu" / "review.yml")
         ),
         diet_numpy=os.environ.get("DIET_NUMPY", "1").strip().lower() not in _OFF,
+        ted_numpy=os.environ.get("TED_NUMPY", "1").strip().lower() not in _OFF,
     )

@@ -17,6 +17,7 @@ from rasa.core.channels.channel import UserMessage
 from rasa.shared.nlu.training_data.loading import load_data
 
 from addons import startup
+from addons.diet_weights import STEP_COUNTS
 from addons.fast_load import NUMPY_COUNTS, NUMPY_TWIN, FastLoadingDIETClassifier
 from tests.integration.predictions_probe import component
 
@@ -92,6 +93,7 @@ async def probe() -> dict[str, Any]:
     report["intents_seen"] = len(report["intents_seen"])
     report["eager"] = eager
     report["counts"] = NUMPY_COUNTS
+    report["crf_steps_asked_of_tensorflow"] = STEP_COUNTS["asked"]
     return report
 
 

@@ -25,6 +25,7 @@ from addons import startup
 from addons.fast_load import (
     LOADED_FAST,
     NUMPY_COUNTS,
+    TED_COUNTS,
     FastDIET,
     FastLoadingTEDPolicy,
     FastTED,
@@ -60,12 +61,12 @@ async def probe(model: str, limit: int) -> dict:
         tracker.update(ActionExecuted("action_listen"))
         tracker.update(UserUttered(text, parsed["intent"], parsed["entities"], parsed))
         prediction = ted.predict_action_probabilities(tracker, agent.domain, precomputations=None)
-        core.append([round(float(p), 5) for p in prediction.probabilities])
+        core.append([float(p) for p in prediction.probabilities])  # compared within 1e-5
         for _ in range(2):  # after the message, then after the action picked
             chosen = agent.processor._predict_next_with_tracker(tracker)
             best = max(range(len(chosen.probabilities)), key=chosen.probabilities.__getitem__)
             action = agent.domain.action_names_or_texts[best]
-            picked.append([chosen.policy_name, action, round(chosen.max_confidence, 5)])
+            picked.append([chosen.policy_name, action, float(chosen.max_confidence)])
             tracker.update(ActionExecuted(action))
     return {
         "nlu": nlu,
@@ -73,6 +74,7 @@ async def probe(model: str, limit: int) -> dict:
         "picked": picked,
         "loaded_fast": sorted(LOADED_FAST),
         "diet_numpy": NUMPY_COUNTS["numpy"],
+        "ted_numpy": TED_COUNTS["numpy"],
         "spacy_pipes": spacy_pipes(agent),
         "spacy_models": spacy_models(agent),
         "spacy_tables": spacy_tables(agent),

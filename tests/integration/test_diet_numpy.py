@@ -30,8 +30,10 @@ def test_numpy_diet_parses_every_held_out_message_as_tensorflow_does() -> None:
     report = json.loads(done.stdout.strip().splitlines()[-1])
     assert report["twin"] == "NumpyDIET"  # the NumPy prediction was really used
     assert report["eager"]  # and TensorFlow loaded without tracing a graph
-    # a few messages may be left to TensorFlow (float32 rounding could decide)
-    assert report["counts"]["left_to_tensorflow"] <= report["messages"] // 100
+    # where float32 rounding decides a CRF confidence, TensorFlow's kernel gives that
+    # step's (diet_weights.step_maxima): no message is left to TensorFlow's whole graph
+    assert report["counts"]["left_to_tensorflow"] == 0
+    print("CRF steps asked of TensorFlow:", report["crf_steps_asked_of_tensorflow"])
     assert report["counts"]["numpy"] + report["counts"]["left_to_tensorflow"] == report["messages"]
     assert report["messages"] > 1000
     assert report["intents_seen"] > 30  # a real model on varied messages

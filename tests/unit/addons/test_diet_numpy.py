@@ -26,8 +26,9 @@ def rasa_decode(potentials: np.ndarray, transitions: np.ndarray, lengths: np.nda
     return (ids * mask).numpy(), (scores * tf.cast(mask, tf.float32)).numpy()
 
 
+@pytest.mark.parametrize("ask_tensorflow", [False, True])
 @pytest.mark.parametrize("scale", [1.0, 30.0])  # 30: softmaxes saturate to exactly 1.0
-def test_crf_decode_gives_rasas_tags_and_confidences(scale: float) -> None:
+def test_crf_decode_gives_rasas_tags_and_confidences(scale: float, ask_tensorflow: bool) -> None:
     rng = np.random.default_rng(7)
     checked = ambiguous = 0
     for positions in (2, 3, 5, 8):
@@ -42,7 +43,13 @@ def test_crf_decode_gives_rasas_tags_and_confidences(scale: float) -> None:
                 lengths = np.array([length], dtype=np.int32)
                 expected_ids, expected_scores = rasa_decode(potentials, transitions, lengths)
                 try:
-                    ids, scores = diet_numpy.crf_decode(potentials[0], transitions, length)
+                    ids, scores = diet_numpy.crf_decode(
+                        potentials[0],
+                        transitions,
+                        length,
+                        diet_weights.exact_ones(tags),
+                        diet_weights.step_maxima if ask_tensorflow else None,
+                    )
                 except diet_numpy.Ambiguous:  # left to TensorFlow by the classifier
                     ambiguous += 1
                     continue
@@ -52,6 +59,8 @@ def test_crf_decode_gives_rasas_tags_and_confidences(scale: float) -> None:
     assert checked + ambiguous == 4 * 6 * 4
     print(f"{checked} checked, {ambiguous} ambiguous")
     assert ambiguous <= checked // 20  # rare, even with logits this large
+    if ask_tensorflow:  # TensorFlow's kernel decides them, as in Rasa
+        assert ambiguous == 0
 
 
 def test_crf_confidences_follow_rasas_backward_scan_not_the_best_path() -> None:
@@ -63,7 +72,9 @@ def test_crf_confidences_follow_rasas_backward_scan_not_the_best_path() -> None:
         potentials = rng.normal(size=(1, 5, 4)).astype(np.float32)
         transitions = rng.normal(size=(4, 4)).astype(np.float32)
         _, expected = rasa_decode(potentials, transitions, np.array([5], dtype=np.int32))
-        ids, scores = diet_numpy.crf_decode(potentials[0], transitions, 5)
+        ids, scores = diet_numpy.crf_decode(
+            potentials[0], transitions, 5, diet_weights.exact_ones(4)
+        )
         np.testing.assert_allclose(scores, expected[0], atol=1e-6)
         # what a decoder following the best path would give for the third position
         state = potentials[0, 0]

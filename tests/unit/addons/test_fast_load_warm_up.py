@@ -97,20 +97,24 @@ def test_without_a_warm_up_the_model_predicts_at_once() -> None:
     assert Model("diet").run_inference("x") == "diet predicted x"
 
 
+@pytest.mark.parametrize("ted_numpy", ["1", "0"])
 @pytest.mark.parametrize("diet_numpy", ["1", "0"])
 def test_only_ted_warms_up_in_the_background_and_only_beside_diets_tracing(
-    monkeypatch: pytest.MonkeyPatch, diet_numpy: str
+    monkeypatch: pytest.MonkeyPatch, diet_numpy: str, ted_numpy: str
 ) -> None:
     from secu.settings import get_settings
 
     monkeypatch.setenv("DIET_NUMPY", diet_numpy)
+    monkeypatch.setenv("TED_NUMPY", ted_numpy)
     get_settings.cache_clear()
     try:
-        # DIET in NumPy: nothing to hide TED's tracing behind, TED warms up at once
-        assert fast_load.FastTED.warms_up_in_background() is (diet_numpy == "0")
+        # TED traces its graph beside the start only while DIET traces its own; a model
+        # predicting in NumPy has TensorFlow only restore its variables, without a graph
+        both_tensorflow = diet_numpy == ted_numpy == "0"
+        assert fast_load.FastTED.warms_up_in_background() is both_tensorflow
         assert fast_load.FastDIET.warms_up_in_background() is False
-        # and DIET's TensorFlow only restores its variables, without a graph
         assert fast_load.FastDIET.predicts_eagerly() is (diet_numpy == "1")
+        assert fast_load.FastTED.predicts_eagerly() is (ted_numpy == "1")
     finally:
         get_settings.cache_clear()
 
