@@ -94,10 +94,12 @@ async def cpu_per_message(agent, action_pid: int, conversations: int) -> str:
     """CPU per message without the profiler: this process's CPU time (every thread:
     TensorFlow's included) around each message, and the action server's CPU time over
     all of them divided by the number of messages (its clock counts 10 ms ticks)."""
+    from addons.states_cache import SCAN_COUNTS
     from addons.ted_on_demand import COUNTS
 
     await play(agent, f"warm-{uuid.uuid4()}", CONVERSATION)
     before = dict(COUNTS)
+    scans_before = dict(SCAN_COUNTS)
     rasa_each: list[float] = []
     wall: list[float] = []
     action_before = process_cpu_seconds(action_pid)
@@ -109,6 +111,7 @@ async def cpu_per_message(agent, action_pid: int, conversations: int) -> str:
             rasa_each.append((time.process_time() - cpu) * 1000)
             wall.append((time.perf_counter() - started) * 1000)
     actions_ms = (process_cpu_seconds(action_pid) - action_before) * 1000 / len(rasa_each)
+    scans = {key: SCAN_COUNTS[key] - scans_before[key] for key in SCAN_COUNTS}
     deferred = COUNTS["deferred"] - before["deferred"]
     computed = COUNTS["computed"] - before["computed"]
     rasa = statistics.median(rasa_each)
@@ -124,6 +127,9 @@ async def cpu_per_message(agent, action_pid: int, conversations: int) -> str:
             f"- together: **{rasa + actions_ms:.1f} ms of CPU a message**",
             f"- TED's predictions: {deferred} asked, {computed} computed "
             f"({deferred - computed} left out because the rules or the memory decided)",
+            f"- the dialogue's states (addons/states_cache.py): {scans['started']} scans of the "
+            f"events started, {scans['resumed']} resumed, {scans['events']} events replayed "
+            f"({scans['events'] / len(rasa_each):.1f} a message)",
             "",
         ]
     )

@@ -14,7 +14,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.importers.importer import TrainingDataImporter
 
 from addons import states_cache
-from addons.states_cache import ORIGINAL_PAST_STATES, past_states
+from addons.states_cache import ORIGINAL_PAST_STATES, SCAN_COUNTS, past_states
 
 ROOT = Path(__file__).resolve().parents[3]
 ARGUMENTS = [
@@ -96,3 +96,47 @@ def test_install_replaces_rasas_method(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(DialogueStateTracker, "past_states", ORIGINAL_PAST_STATES)
     states_cache.install()
     assert DialogueStateTracker.past_states is past_states
+
+
+def test_a_conversation_read_again_each_turn_resumes_its_scan(dialogues: tuple) -> None:
+    """As the server does: each turn a new tracker object, read from the store, with the
+    conversation's events so far; the scan goes on from the last one seen, and the states
+    are Rasa's."""
+    domain, trackers = dialogues
+    rng = random.Random(5)
+    compared = 0
+    for tracker in rng.sample(trackers, 60):
+        events = list(tracker.events)
+        arguments = rng.choice(ARGUMENTS)
+        before = dict(SCAN_COUNTS)
+        for end in range(1, len(events) + 1):
+            read_again = DialogueStateTracker.from_events(
+                tracker.sender_id, events[:end], domain.slots
+            )
+            expected = ORIGINAL_PAST_STATES(read_again, domain, **arguments)
+            assert past_states(read_again, domain, **arguments) == expected
+            compared += 1
+        # one scan, resumed at every turn, each event replayed once
+        assert SCAN_COUNTS["started"] - before["started"] <= 1
+        assert SCAN_COUNTS["events"] - before["events"] <= len(events)
+    assert compared > 400
+
+
+def test_a_conversation_whose_past_changed_is_scanned_again(dialogues: tuple) -> None:
+    """A reverted event, or the window of addons/conversation_window.py moving on,
+    changes the events the last scan saw: the states are computed from the start."""
+    domain, trackers = dialogues
+    tracker = max(trackers, key=lambda t: len(t.events))
+    events = list(tracker.events)
+    sender = "changed-past"
+    past_states(DialogueStateTracker.from_events(sender, events, domain.slots), domain)
+    started = SCAN_COUNTS["started"]
+    shorter = events[: len(events) // 2]  # the same conversation, its end undone
+    read_again = DialogueStateTracker.from_events(sender, shorter, domain.slots)
+    assert past_states(read_again, domain) == ORIGINAL_PAST_STATES(read_again, domain)
+    assert SCAN_COUNTS["started"] == started + 1
+    # another first event (a window that moved on), then the rest as before
+    moved = [SlotSet("situation", "etudiant"), *events[2:]]
+    read_again = DialogueStateTracker.from_events(sender, moved, domain.slots)
+    assert past_states(read_again, domain) == ORIGINAL_PAST_STATES(read_again, domain)
+    assert SCAN_COUNTS["started"] == started + 2
