@@ -129,19 +129,19 @@ def step_maxima(scores: Array) -> Array:
     return tf.reduce_max(tf.nn.softmax(tf.constant(scores[None]), axis=1), [1]).numpy()[0]
 
 
+def label_scoring(config: dict[str, Any]) -> tuple[bool, bool]:
+    """Whether a model compares with its labels by cosine, and whether its confidences
+    are the softmax of the similarities."""
+    from rasa.utils.tensorflow.constants import COSINE, MODEL_CONFIDENCE, SIMILARITY_TYPE, SOFTMAX
+
+    return config[SIMILARITY_TYPE] == COSINE, config[MODEL_CONFIDENCE] == SOFTMAX
+
+
 def from_model(model: Any) -> NumpyDIET | None:
     """The NumPy twin of a loaded, prepared Rasa ``DIET`` model, or None if it uses
     something not reproduced here (then Rasa's own prediction is kept)."""
     from rasa.shared.nlu.constants import ENTITY_ATTRIBUTE_TYPE
-    from rasa.utils.tensorflow.constants import (
-        COSINE,
-        ENTITY_RECOGNITION,
-        INTENT_CLASSIFICATION,
-        MODEL_CONFIDENCE,
-        NUM_HEADS,
-        SIMILARITY_TYPE,
-        SOFTMAX,
-    )
+    from rasa.utils.tensorflow.constants import ENTITY_RECOGNITION, INTENT_CLASSIFICATION, NUM_HEADS
 
     try:
         config = model.config
@@ -172,6 +172,7 @@ def from_model(model: Any) -> NumpyDIET | None:
                     step_maxima,
                 )
             )
+        cosine, confidence_softmax = label_scoring(config)
         return NumpyDIET(
             sequence=_combiner(combining, "sequence", signature["sequence"]),
             sentence=_combiner(combining, "sentence", signature["sentence"]),
@@ -179,8 +180,8 @@ def from_model(model: Any) -> NumpyDIET | None:
             encoder=encoder(layer._tf_layers[layer.TRANSFORMER], int(config[NUM_HEADS])),
             text_embed=dense(model._tf_layers["embed.text"]._dense),
             labels_embed=array(model.all_labels_embed),
-            cosine=config[SIMILARITY_TYPE] == COSINE,
-            confidence_softmax=config[MODEL_CONFIDENCE] == SOFTMAX,
+            cosine=cosine,
+            confidence_softmax=confidence_softmax,
             entities=entities,
         )
     except (Unsupported, KeyError, AttributeError, ValueError) as error:

@@ -8,7 +8,7 @@ import logging
 from typing import Any
 
 from addons.diet_numpy import FeatureCombiner
-from addons.diet_weights import Unsupported, array, dense, encoder, ffnn
+from addons.diet_weights import Unsupported, array, dense, encoder, ffnn, label_scoring
 from addons.ted_numpy import Array, Inputs, NumpyTED, StateAttribute
 
 logger = logging.getLogger(__name__)
@@ -39,14 +39,7 @@ def from_model(model: Any) -> NumpyTED | None:
     something not reproduced here (then Rasa's own prediction is kept)."""
     from rasa.core.policies.ted_policy import SENTENCE_FEATURES_TO_ENCODE, STATE_LEVEL_FEATURES
     from rasa.shared.nlu.constants import ACTION_NAME, ACTION_TEXT, INTENT, TEXT
-    from rasa.utils.tensorflow.constants import (
-        COSINE,
-        FEATURIZERS,
-        MODEL_CONFIDENCE,
-        NUM_HEADS,
-        SIMILARITY_TYPE,
-        SOFTMAX,
-    )
+    from rasa.utils.tensorflow.constants import FEATURIZERS, NUM_HEADS
 
     try:
         config = model.config
@@ -67,13 +60,14 @@ def from_model(model: Any) -> NumpyTED | None:
         # the user's attributes, the action's, then the others in the model's order
         groups = [[attributes.pop(INTENT)], [attributes.pop(ACTION_NAME)]]
         groups += [[attribute] for attribute in attributes.values()]
+        cosine, confidence_softmax = label_scoring(config)
         return NumpyTED(
             groups=groups,
             encoder=encoder(model._tf_layers["transformer.dialogue"], int(config[NUM_HEADS])),
             dialogue_embed=dense(model._tf_layers["embed.dialogue"]._dense),
             labels_embed=array(model.all_labels_embed),
-            cosine=config[SIMILARITY_TYPE] == COSINE,
-            confidence_softmax=config[MODEL_CONFIDENCE] == SOFTMAX,
+            cosine=cosine,
+            confidence_softmax=confidence_softmax,
         )
     except (Unsupported, KeyError, AttributeError, ValueError) as error:
         logger.warning("TED predicts through TensorFlow: %s", error)

@@ -30,6 +30,20 @@ VENV_BIN = Path(sys.executable).parent
 MODEL = Path(os.environ.get("MODEL_PATH", ROOT / "models" / "current.tar.gz"))
 
 
+def probe_report(script: str, *args: str, **env: str) -> dict[str, Any]:
+    """Runs a probe of tests/integration in a fresh process (``env`` added to the
+    environment) and returns the JSON report it prints last."""
+    done = subprocess.run(
+        [str(VENV_BIN / "python"), f"tests/integration/{script}", *args],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false", **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def query(path: Path, sql: str, *args: Any) -> list[tuple[Any, ...]]:
     """Rows of one of the running assistant's SQLite files, the connection closed at once.
 

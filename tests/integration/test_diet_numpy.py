@@ -4,30 +4,13 @@ the same entities, confidences within 1e-5 (float32 sums in another order)."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-
-from conftest import MODEL, ROOT, VENV_BIN
+from conftest import MODEL, probe_report
 
 TOLERANCE = 1e-5
 
 
 def test_numpy_diet_parses_every_held_out_message_as_tensorflow_does() -> None:
-    done = subprocess.run(
-        [str(VENV_BIN / "python"), "tests/integration/diet_probe.py", str(MODEL)],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "PYTHONPATH": str(ROOT),
-            "RASA_TELEMETRY_ENABLED": "false",
-            "DIET_NUMPY": "1",
-        },
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    report = json.loads(done.stdout.strip().splitlines()[-1])
+    report = probe_report("diet_probe.py", str(MODEL), DIET_NUMPY="1")
     assert report["twin"] == "NumpyDIET"  # the NumPy prediction was really used
     assert report["eager"]  # and TensorFlow loaded without tracing a graph
     # where float32 rounding decides a CRF confidence, TensorFlow's kernel gives that
