@@ -168,6 +168,14 @@ def load_without_training(
     return checked(model, status) or rasa_way()
 
 
+def attach_twin(component: Any, twin: Any) -> None:
+    """Gives a loaded component its NumPy twin; without one (a model the twin does not
+    reproduce), TensorFlow predicts everything, through a traced graph, not eagerly."""
+    component.__dict__[NUMPY_TWIN] = twin
+    if twin is None:
+        component.model._run_eagerly = False
+
+
 class LoadsWithoutTraining:
     """Mixed into Rasa's Keras models (before them): their ``load`` without ``fit``."""
 
@@ -275,10 +283,7 @@ class FastLoadingDIETClassifier(DIETClassifier):
     def load(cls, *args: Any, **kwargs: Any) -> FastLoadingDIETClassifier:
         classifier = super().load(*args, **kwargs)
         if classifier.model is not None and get_settings().diet_numpy:
-            twin = diet_weights.from_model(classifier.model)
-            classifier.__dict__[NUMPY_TWIN] = twin
-            if twin is None:  # TensorFlow predicts every message: through a traced graph
-                classifier.model._run_eagerly = False
+            attach_twin(classifier, diet_weights.from_model(classifier.model))
         return classifier
 
     def _predict(self, message: Message) -> dict[str, Any] | None:
@@ -344,10 +349,7 @@ class FastLoadingTEDPolicy(TEDPolicy):
     def load(cls, *args: Any, **kwargs: Any) -> FastLoadingTEDPolicy:
         policy = super().load(*args, **kwargs)
         if policy.model is not None and get_settings().ted_numpy:
-            twin = ted_weights.from_model(policy.model)
-            policy.__dict__[NUMPY_TWIN] = twin
-            if twin is None:  # TensorFlow predicts: through a traced graph
-                policy.model._run_eagerly = False
+            attach_twin(policy, ted_weights.from_model(policy.model))
         return policy
 
     def _predict_now(

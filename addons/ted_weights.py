@@ -7,6 +7,27 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import tensorflow as tf
+from rasa.core.constants import DIALOGUE
+from rasa.core.policies.ted_policy import (
+    INDICES,
+    LENGTH,
+    SENTENCE_FEATURES_TO_ENCODE,
+    STATE_LEVEL_FEATURES,
+)
+from rasa.shared.nlu.constants import ACTION_NAME, ACTION_TEXT, INTENT, TEXT
+from rasa.utils.tensorflow.constants import (
+    FEATURIZERS,
+    MASK,
+    MODEL_CONFIDENCE,
+    NUM_HEADS,
+    RANKING_LENGTH,
+    RENORMALIZE_CONFIDENCES,
+    SENTENCE,
+    SOFTMAX,
+)
+from rasa.utils.train_utils import rank_and_mask
+
 from addons.diet_numpy import FeatureCombiner
 from addons.diet_weights import Unsupported, array, dense, encoder, ffnn, label_scoring
 from addons.ted_numpy import Array, Inputs, NumpyTED, StateAttribute
@@ -15,9 +36,6 @@ logger = logging.getLogger(__name__)
 
 
 def _attribute(model: Any, name: str, signature: dict[str, list[Any]]) -> StateAttribute:
-    from rasa.core.policies.ted_policy import SENTENCE_FEATURES_TO_ENCODE
-    from rasa.utils.tensorflow.constants import MASK, SENTENCE
-
     if SENTENCE not in signature or set(signature) - {SENTENCE, MASK}:
         raise Unsupported(f"{name}: features other than the sentence's")
     concat = model._tf_layers[f"sparse_dense_concat_layer.{name}"]
@@ -37,10 +55,6 @@ def _attribute(model: Any, name: str, signature: dict[str, list[Any]]) -> StateA
 def from_model(model: Any) -> NumpyTED | None:
     """The NumPy twin of a loaded, prepared Rasa ``TED`` model, or None if it uses
     something not reproduced here (then Rasa's own prediction is kept)."""
-    from rasa.core.policies.ted_policy import SENTENCE_FEATURES_TO_ENCODE, STATE_LEVEL_FEATURES
-    from rasa.shared.nlu.constants import ACTION_NAME, ACTION_TEXT, INTENT, TEXT
-    from rasa.utils.tensorflow.constants import FEATURIZERS, NUM_HEADS
-
     try:
         config = model.config
         signature = model.predict_data_signature
@@ -81,8 +95,6 @@ def turn_inputs(
     for each attribute the twin reads, its sentence features, sparse then dense as in
     Rasa's model data, each checked against the model's signature; None where one does
     not match it (then Rasa's own prediction decides, as it would have)."""
-    from rasa.utils.tensorflow.constants import SENTENCE
-
     converted: list[dict[str, Inputs]] = []
     for turn in turns:
         inputs: dict[str, Inputs] = {}
@@ -114,14 +126,6 @@ def confidences(
     """TED's confidences for the one dialogue Rasa featurised (``states``), ranked as
     ``TEDPolicy.predict_action_probabilities`` ranks them; None where the twin cannot
     predict it (two dialogues, features not matching the model)."""
-    from rasa.utils.tensorflow.constants import (
-        MODEL_CONFIDENCE,
-        RANKING_LENGTH,
-        RENORMALIZE_CONFIDENCES,
-        SOFTMAX,
-    )
-    from rasa.utils.train_utils import rank_and_mask
-
     turns = turn_inputs(twin, signature, states[0]) if len(states) == 1 else None
     if turns is None:
         return None
@@ -136,11 +140,6 @@ def confidences(
 def build_attribute_layers(model: Any) -> None:
     """Runs each attribute's layers of a Rasa ``TED`` model (``sparse_dense_concat_layer``
     and ``encoding_layer``) once, eagerly, on an empty turn of the signature's shapes."""
-    import tensorflow as tf
-    from rasa.core.constants import DIALOGUE
-    from rasa.core.policies.ted_policy import INDICES, LENGTH
-    from rasa.utils.tensorflow.constants import MASK, SENTENCE
-
     for name, signature in model.predict_data_signature.items():
         if f"sparse_dense_concat_layer.{name}" not in model._tf_layers:
             continue
