@@ -10,7 +10,7 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
 
-.PHONY: soak profile help install train db bench run run-scaled shell test lint format clean purge erase browser web-deps review
+.PHONY: soak profile bench-training help install train db bench run run-scaled shell test lint format clean purge erase browser web-deps review
 
 help:
 	@echo "make run    - set everything up, then start the assistant (demo page :8080, REST :5005, actions :5055)"
@@ -18,6 +18,7 @@ help:
 	@echo "make run-scaled [SANIC_WORKERS=2] - the same on this machine's PostgreSQL and Redis"
 	@echo "make test   - set everything up, then run every check"
 	@echo "make bench | soak | profile - performance: side by side with stock Rasa, 10-minute load, cProfile"
+	@echo "make bench-training [EPOCHS=4] - DIET's training, Rasa's way and with our options"
 	@echo "make install | train | db (knowledge base) | lint | format | clean"
 	@echo "make purge [DAYS=30] | erase SENDER=<id>  - retention and erasure of conversations"
 	@echo "make review - the review site of the conversations for the content's maintainers (:8090, REVIEW_TOKEN)"
@@ -80,6 +81,10 @@ soak: train db
 # Where the time of a turn and of a cold start goes (cProfile, bench/profile.md).
 profile: train db
 	@source scripts/env.sh && $(BIN)/python bench/profile_turns.py --turns $${PROFILE_TURNS:-500}
+
+# DIET's training time, Rasa's way and with addons/fast_training.py (about 15 minutes).
+bench-training: $(VENV)/.bytecode
+	@source scripts/env.sh && $(BIN)/python bench/bench_training.py --epochs $${EPOCHS:-4}
 
 # The same on PostgreSQL and Redis with SANIC_WORKERS workers (docs/deployment.md).
 run-scaled: train

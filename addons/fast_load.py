@@ -49,15 +49,14 @@ from rasa.utils.tensorflow.constants import FEATURIZERS, SENTENCE, SEQUENCE
 from rasa.utils.tensorflow.model_data import RasaModelData
 from rasa.utils.tensorflow.models import RasaModel
 
-from addons import diet_numpy, diet_weights, ted_weights
-from addons.length_batches import batches_by_length
+from addons import diet_numpy, diet_weights, fast_training, ted_weights
+from addons.fast_training import LENGTH_CHUNKS, TRACED_ONCE, ChunkedTraining, TracedOnce
 from addons.ted_numpy import NumpyTED
 from addons.ted_on_demand import DeferredPrediction
 from secu.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
-BATCH_BY_LENGTH = "batch_by_length"
 NUMPY_TWIN = "_secu_numpy_twin"
 NUMPY_COUNTS = {"numpy": 0, "left_to_tensorflow": 0}
 """Messages DIET predicted in NumPy, and those whose NumPy prediction was ambiguous."""
@@ -219,7 +218,7 @@ class LoadsWithoutTraining:
         return super().run_inference(*args, **kwargs)  # type: ignore[misc]
 
 
-class FastDIET(LoadsWithoutTraining, DIET):
+class FastDIET(LoadsWithoutTraining, TracedOnce, ChunkedTraining, DIET):
     @staticmethod
     def predicts_eagerly() -> bool:
         """With DIET's prediction in NumPy (addons/diet_numpy.py, the default), TensorFlow
@@ -228,7 +227,7 @@ class FastDIET(LoadsWithoutTraining, DIET):
         return get_settings().diet_numpy
 
 
-class FastTED(LoadsWithoutTraining, TED):
+class FastTED(LoadsWithoutTraining, TracedOnce, TED):
     """With TED predicting in NumPy (addons/ted_numpy.py, the default), TensorFlow only
     restores its variables, eagerly, like DIET's. With both through TensorFlow
     (``TED_NUMPY=0 DIET_NUMPY=0``), TED's first prediction (its graph traced) runs beside
@@ -262,21 +261,21 @@ class FastTED(LoadsWithoutTraining, TED):
     is_trainable=True,
 )
 class FastLoadingDIETClassifier(DIETClassifier):
-    """``DIETClassifier``, loaded without a training step; with ``batch_by_length: true``,
-    trained on batches of messages of similar length (addons/length_batches.py)."""
+    """``DIETClassifier``, loaded without a training step; with ``length_chunks``, trained
+    without computing its batches' padding (addons/fast_training.py)."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {**DIETClassifier.get_default_config(), BATCH_BY_LENGTH: False}
+        return {**DIETClassifier.get_default_config(), LENGTH_CHUNKS: [], TRACED_ONCE: False}
 
     @staticmethod
     def model_class() -> type[RasaModel]:
         return FastDIET
 
     def train(self, training_data: TrainingData) -> Resource:
-        if not self.component_config.get(BATCH_BY_LENGTH):
+        if not self.component_config.get(LENGTH_CHUNKS):
             return super().train(training_data)
-        with batches_by_length():
+        with fast_training.sorted_batches():
             return super().train(training_data)
 
     @classmethod
@@ -344,6 +343,10 @@ class FastLoadingTEDPolicy(TEDPolicy):
     @staticmethod
     def model_class() -> type[TED]:
         return FastTED
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {**TEDPolicy.get_default_config(), TRACED_ONCE: False}
 
     @classmethod
     def load(cls, *args: Any, **kwargs: Any) -> FastLoadingTEDPolicy:

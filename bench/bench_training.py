@@ -1,0 +1,88 @@
+"""DIET's training time, Rasa's way and with our training options (addons/fast_training.py).
+
+`make bench-training` runs it. It trains the NLU part of config.yml with DIET's epochs
+cut to ``--epochs``, once as configured with ``length_chunks: []`` and
+``traced_once: false`` (Rasa's training) and once with ``length_chunks: [0.5, 0.75, 0.9]``
+and ``traced_once: true``, in that order and then again in the other order, all sharing
+one training cache (the featurisers run once) in a throw-away folder, and prints how
+long DIET took each time (from Rasa's log of the component's start and end) and the
+epochs' rate as Rasa's progress bar last showed it. Nothing of the project is changed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+DIET = "addons.fast_load.FastLoadingDIETClassifier"
+VARIANTS = {
+    "rasa": {"length_chunks": [], "traced_once": False},
+    "fast": {"length_chunks": [0.5, 0.75, 0.9], "traced_once": True},
+}
+STAMP = re.compile(
+    r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) .*(Starting|Finished) training component '(\w+)'"
+)
+RATE = re.compile(r"(\d+\.\d+)s/it")
+
+
+def config_for(variant: str, epochs: int, folder: Path) -> Path:
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    for component in config["pipeline"]:
+        if component["name"] == DIET:
+            component.update(VARIANTS[variant], epochs=epochs)
+    path = folder / f"config-{variant}.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def diet_seconds(log: str) -> tuple[float, str]:
+    """DIET's training time in a Rasa log, and its last epoch rate shown."""
+    times: dict[str, datetime] = {}
+    for line in log.splitlines():
+        match = STAMP.match(line)
+        if match and match.group(3) == "FastLoadingDIETClassifier":
+            times[match.group(2)] = datetime.strptime(match.group(1), "%Y-%m-%d %H:%M:%S")
+    if set(times) != {"Starting", "Finished"}:
+        raise RuntimeError("DIET's start and end are not in Rasa's log")
+    rates = RATE.findall(log)
+    return (times["Finished"] - times["Starting"]).total_seconds(), rates[-1] if rates else "?"
+
+
+def train(variant: str, epochs: int, folder: Path) -> tuple[float, str]:
+    config = config_for(variant, epochs, folder)
+    env = {**os.environ, "RASA_CACHE_DIRECTORY": str(folder / "cache")}
+    command = [str(Path(sys.executable).parent / "rasa"), "train", "nlu", "--config",
+               str(config), "--nlu", "data/nlu", "--out", str(folder / "models"),
+               "--num-threads", "2", "--fixed-model-name", variant]  # fmt: skip
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    if done.returncode:
+        sys.stderr.write(done.stdout[-3000:] + done.stderr[-3000:])
+        raise SystemExit(f"training {variant} failed")
+    return diet_seconds(done.stdout + done.stderr)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--epochs", type=int, default=4)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-training-") as tmp:
+        folder = Path(tmp)
+        # a first training fills the featurisers' cache: not counted
+        train("rasa", 1, folder)
+        for variant in ("rasa", "fast", "fast", "rasa"):
+            seconds, rate = train(variant, args.epochs, folder)
+            print(f"{variant}: DIET {args.epochs} epochs in {seconds:.0f} s "
+                  f"(last epochs {rate} s each)", flush=True)  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,286 @@
+"""DIET trained without its batches' padding (addons/fast_training.py): Rasa's batches,
+example for example, only sorted inside; the sequence layer on chunks giving the whole
+batch's outputs and the same loss as Rasa's; the switch really reaching the training."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+tf = pytest.importorskip("tensorflow")
+
+from rasa.engine.graph import ExecutionContext, GraphSchema  # noqa: E402
+from rasa.engine.storage.local_model_storage import LocalModelStorage  # noqa: E402
+from rasa.engine.storage.resource import Resource  # noqa: E402
+from rasa.nlu.classifiers.diet_classifier import DIET  # noqa: E402
+from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (  # noqa: E402
+    CountVectorsFeaturizer,
+)
+from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer  # noqa: E402
+from rasa.shared.nlu.constants import TEXT  # noqa: E402
+from rasa.shared.nlu.training_data.message import Message  # noqa: E402
+from rasa.shared.nlu.training_data.training_data import TrainingData  # noqa: E402
+from rasa.utils import train_utils  # noqa: E402
+from rasa.utils.tensorflow.constants import (  # noqa: E402
+    BALANCED,
+    SEQUENCE,
+    SEQUENCE_LENGTH,
+)
+from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator  # noqa: E402
+from rasa.utils.tensorflow.model_data import FeatureArray, RasaModelData  # noqa: E402
+
+from addons import fast_training  # noqa: E402
+from addons.fast_load import FastLoadingDIETClassifier, FastLoadingTEDPolicy  # noqa: E402
+from addons.fast_training import (  # noqa: E402
+    LENGTH_CHUNKS,
+    TRACED_ONCE,
+    SortedBatchGenerator,
+    sorted_batches,
+)
+
+LABEL = "label"
+
+
+def model_data(count: int, seed: int = 0) -> RasaModelData:
+    """``count`` messages of 1 to 80 tokens (a token's feature is its message's number,
+    so that an example can be followed through the batches) in 5 intents."""
+    rng = np.random.default_rng(seed)
+    lengths = rng.integers(1, 81, size=count)
+    labels = rng.integers(0, 5, size=count)
+    sequences = np.empty(count, dtype=object)
+    for index, length in enumerate(lengths):
+        sequences[index] = np.full((length, 1), index, dtype=np.float32)
+    data = {
+        TEXT: {
+            SEQUENCE: [FeatureArray(sequences, number_of_dimensions=3)],
+            SEQUENCE_LENGTH: [FeatureArray(lengths.astype(np.int64), number_of_dimensions=1)],
+        },
+        LABEL: {
+            "ids": [FeatureArray(labels.reshape(-1, 1).astype(np.float32), number_of_dimensions=2)]
+        },
+    }
+    return RasaModelData(label_key=LABEL, label_sub_key="ids", data=data)
+
+
+def epoch(generator: RasaBatchDataGenerator) -> list[list[tuple[int, int]]]:
+    """Each batch of one epoch: its messages (number, length) in the batch's order."""
+    batches = []
+    for index in range(len(generator)):
+        arrays, _ = generator[index]  # (padded sequences, lengths, labels)
+        batches.append([(int(s[0, 0]), int(n)) for s, n in zip(arrays[0], arrays[1], strict=True)])
+    return batches
+
+
+@pytest.mark.parametrize("strategy", [SEQUENCE, BALANCED])
+def test_rasas_batches_each_sorted_by_length(strategy: str) -> None:
+    data = model_data(1000)
+    np.random.seed(42)
+    rasa = epoch(RasaBatchDataGenerator(data, batch_size=64, epochs=1, batch_strategy=strategy))
+    np.random.seed(42)
+    ours = epoch(SortedBatchGenerator(data, batch_size=64, epochs=1, batch_strategy=strategy))
+    assert [sorted(batch) for batch in ours] == [sorted(batch) for batch in rasa]
+    for batch in ours:
+        assert [n for _, n in batch] == sorted(n for _, n in batch)
+    assert any(batch != sorted(batch, key=lambda x: x[1]) for batch in rasa)
+
+
+def test_the_switch_reaches_rasas_training_and_is_undone() -> None:
+    assert train_utils.RasaBatchDataGenerator is RasaBatchDataGenerator
+    with sorted_batches():
+        generator, _ = train_utils.create_data_generators(model_data(100), 16, 1)
+        assert type(generator) is SortedBatchGenerator
+    assert train_utils.RasaBatchDataGenerator is RasaBatchDataGenerator
+    generator, _ = train_utils.create_data_generators(model_data(100), 16, 1)
+    assert type(generator) is RasaBatchDataGenerator
+
+
+def test_chunks_of_any_batch_size() -> None:
+    for size in (1, 2, 3, 7, 64, 255):
+        bounds = [int(x) for x in fast_training.chunk_bounds(tf.constant(size))]
+        assert bounds[0] == 0 and bounds[-1] == size
+        assert bounds == sorted(bounds)
+
+
+WORDS = ("carte", "vitale", "perdue", "numero", "secu", "naissance", "etranger", "vous", "caf")
+INTENTS = ("lost", "abroad", "appointment")
+ENTITY = "organisme"
+
+
+def training_data(count: int = 60, seed: int = 3) -> TrainingData:
+    """Messages of 1 to 30 words in three intents, some with an entity: the lengths of
+    our data (most short, a few long)."""
+    rng = np.random.default_rng(seed)
+    messages = []
+    for index in range(count):
+        length = int(rng.choice([1, 2, 3, 5, 8, 12, 30]))
+        words = [str(rng.choice(WORDS)) for _ in range(length)]
+        text = " ".join(words)
+        data: dict[str, Any] = {"intent": INTENTS[index % 3]}
+        if "caf" in words:
+            start = text.index("caf")
+            data["entities"] = [{"start": start, "end": start + 3, "value": "caf",
+                                 "entity": ENTITY}]  # fmt: skip
+        messages.append(Message(data={TEXT: text, **data}))
+    return TrainingData(messages)
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, RasaModelData]:
+    """A DIET of ours trained two epochs with chunks, and its training data's batch."""
+    tmp: Path = tmp_path_factory.mktemp("diet")
+    storage = LocalModelStorage(tmp)
+    context = ExecutionContext(GraphSchema({}), "test")
+    data = training_data()
+    tokenizer = WhitespaceTokenizer.create(
+        WhitespaceTokenizer.get_default_config(), storage, Resource("t"), context
+    )
+    tokenizer.process_training_data(data)
+    featurizer = CountVectorsFeaturizer.create(
+        {**CountVectorsFeaturizer.get_default_config(), "analyzer": "char_wb",
+         "min_ngram": 2, "max_ngram": 3}, storage, Resource("c"), context,
+    )  # fmt: skip
+    featurizer.train(data)
+    featurizer.process_training_data(data)
+    config = {**FastLoadingDIETClassifier.get_default_config(), "epochs": 2,
+              "random_seed": 1, LENGTH_CHUNKS: [0.5, 0.75, 0.9],
+              "number_of_transformer_layers": 1, "transformer_size": 32}  # fmt: skip
+    classifier = FastLoadingDIETClassifier.create(config, storage, Resource("d"), context)
+    classifier.train(data)
+    return classifier.model, classifier.preprocess_train_data(data)
+
+
+def losses(model: Any, batch: tuple[Any, ...]) -> tuple[float, float]:
+    """The loss of a batch, ours and Rasa's (no dropout: the model not training; the
+    intent loss's negative examples drawn from the same seed)."""
+    model._training = False
+    tf.random.set_seed(5)
+    ours = float(model.batch_loss(batch))
+    tf.random.set_seed(5)
+    rasa = float(DIET.batch_loss(model, batch))
+    return ours, rasa
+
+
+@pytest.mark.parametrize("order", ["as given", "sorted", "reversed"])
+def test_the_loss_of_a_batch_is_rasas(trained: tuple[Any, RasaModelData], order: str) -> None:
+    model, data = trained
+    lengths = np.asarray(data.data[TEXT][SEQUENCE_LENGTH][0]).reshape(-1)
+    ids = np.arange(len(lengths))
+    if order != "as given":
+        ids = np.argsort(lengths, kind="stable")
+        ids = ids[::-1] if order == "reversed" else ids
+    batch = RasaBatchDataGenerator.prepare_batch(data._data_for_ids(data.data, ids))
+    ours, rasa = losses(model, batch)
+    assert ours == pytest.approx(rasa, rel=1e-5, abs=1e-5)
+
+
+def test_the_gradients_are_rasas(trained: tuple[Any, RasaModelData]) -> None:
+    """The same function of the weights: every variable's gradient as Rasa's loss gives
+    it (a sparse layer's included), the batch in no particular order."""
+    model, data = trained
+    batch = RasaBatchDataGenerator.prepare_batch(data.data)
+    model._training = False
+    gradients = []
+    for loss in (model.batch_loss, lambda b: DIET.batch_loss(model, b)):
+        tf.random.set_seed(5)
+        with tf.GradientTape() as tape:
+            value = loss(batch)
+        gradients.append(tape.gradient(value, model.trainable_variables))
+    compared = 0
+    for ours, rasa in zip(*gradients, strict=True):
+        if rasa is None:
+            assert ours is None
+            continue
+        np.testing.assert_allclose(
+            tf.convert_to_tensor(ours).numpy(), tf.convert_to_tensor(rasa).numpy(),
+            rtol=1e-4, atol=1e-5,
+        )  # fmt: skip
+        compared += 1
+    assert compared > 20
+
+
+def test_outputs_at_real_positions_are_rasas(trained: tuple[Any, RasaModelData]) -> None:
+    model, data = trained
+    tf_data = model.batch_to_model_data_format(
+        RasaBatchDataGenerator.prepare_batch(data.data), model.data_signature
+    )
+    layer = model._tf_layers[f"sequence_layer.{model.text_name}"]
+    lengths = model._get_sequence_feature_lengths(tf_data, TEXT)
+    inputs = (tf_data[TEXT][SEQUENCE], tf_data[TEXT]["sentence"], lengths)
+    expected, _, expected_mask, *_ = layer(inputs, training=False)
+    outputs, mask = fast_training.chunked_sequences(layer, *inputs, training=False)
+    assert outputs.shape == expected.shape
+    np.testing.assert_array_equal(mask.numpy(), expected_mask.numpy())
+    real = expected_mask.numpy()[..., 0] == 1
+    np.testing.assert_allclose(outputs.numpy()[real], expected.numpy()[real], atol=2e-5)
+    assert not outputs.numpy()[~real].any()
+
+
+def test_a_batch_smaller_than_its_chunks(trained: tuple[Any, RasaModelData]) -> None:
+    model, data = trained
+    for size in (1, 2, 3):
+        batch = RasaBatchDataGenerator.prepare_batch(data._data_for_ids(data.data, np.arange(size)))
+        ours, rasa = losses(model, batch)
+        assert ours == pytest.approx(rasa, rel=1e-5, abs=1e-5)
+
+
+def test_training_with_chunks_goes_through_them(
+    trained: tuple[Any, RasaModelData], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model, data = trained
+    calls = []
+    original = fast_training.chunked_sequences
+    monkeypatch.setattr(
+        fast_training, "chunked_sequences",
+        lambda *args, **kwargs: calls.append(1) or original(*args, **kwargs),
+    )  # fmt: skip
+    model._training = True
+    loss = model.batch_loss(RasaBatchDataGenerator.prepare_batch(data.data))
+    assert np.isfinite(float(loss))
+    assert calls == [1]
+    model.config[LENGTH_CHUNKS] = []
+    try:
+        model.batch_loss(RasaBatchDataGenerator.prepare_batch(data.data))
+    finally:
+        model.config[LENGTH_CHUNKS] = [0.5, 0.75, 0.9]
+    assert calls == [1]  # Rasa's own loss
+
+
+def test_options_of_our_diet_and_ted_off_by_default() -> None:
+    assert FastLoadingDIETClassifier.get_default_config()[LENGTH_CHUNKS] == []
+    assert FastLoadingDIETClassifier.get_default_config()[TRACED_ONCE] is False
+    assert FastLoadingTEDPolicy.get_default_config()[TRACED_ONCE] is False
+
+
+@pytest.mark.parametrize("ours", [True, False])
+def test_the_training_step_is_traced_once(
+    ours: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The loss's Python runs once eagerly (the variables) and once traced, where Keras
+    alone traces it twice (a first trace that creates variables is traced again)."""
+    calls: list[bool] = []
+    original = fast_training.ChunkedTraining.batch_loss
+
+    def counted(self: Any, batch_in: Any) -> Any:
+        calls.append(tf.executing_eagerly())
+        return original(self, batch_in)
+
+    monkeypatch.setattr(fast_training.ChunkedTraining, "batch_loss", counted)
+    storage = LocalModelStorage(tmp_path)
+    context = ExecutionContext(GraphSchema({}), "test")
+    data = training_data(30)
+    WhitespaceTokenizer.create(
+        WhitespaceTokenizer.get_default_config(), storage, Resource("t"), context
+    ).process_training_data(data)
+    featurizer = CountVectorsFeaturizer.create(
+        CountVectorsFeaturizer.get_default_config(), storage, Resource("c"), context
+    )
+    featurizer.train(data)
+    featurizer.process_training_data(data)
+    config = {**FastLoadingDIETClassifier.get_default_config(), "epochs": 3,
+              "number_of_transformer_layers": 0, "batch_size": 8, TRACED_ONCE: ours}  # fmt: skip
+    classifier = FastLoadingDIETClassifier.create(config, storage, Resource("d"), context)
+    classifier.train(data)
+    assert calls == ([True, False] if ours else [False, False])
