@@ -29,7 +29,8 @@ VARIANTS = {
     "fast": {"length_chunks": [0.5, 0.75, 0.9], "traced_once": True},
 }
 STAMP = re.compile(
-    r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) .*(Starting|Finished) training component '(\w+)'"
+    r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) [^\r\n]*?"
+    r"(Starting|Finished) (?:to )?train(?:ing)? component '(\w+)'"
 )
 RATE = re.compile(r"(\d+\.\d+)s/it")
 
@@ -47,9 +48,8 @@ def config_for(variant: str, epochs: int, folder: Path) -> Path:
 def diet_seconds(log: str) -> tuple[float, str]:
     """DIET's training time in a Rasa log, and its last epoch rate shown."""
     times: dict[str, datetime] = {}
-    for line in log.splitlines():
-        match = STAMP.match(line)
-        if match and match.group(3) == "FastLoadingDIETClassifier":
+    for match in STAMP.finditer(log):  # a line can follow a progress bar's \r or colours
+        if match.group(3) == "FastLoadingDIETClassifier":
             times[match.group(2)] = datetime.strptime(match.group(1), "%Y-%m-%d %H:%M:%S")
     if set(times) != {"Starting", "Finished"}:
         raise RuntimeError("DIET's start and end are not in Rasa's log")

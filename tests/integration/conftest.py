@@ -10,6 +10,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -24,6 +25,7 @@ import pytest
 
 from addons.rest_channel import DEGRADED_HEADER
 from tests.databases import POSTGRES, as_text, scratch_postgres
+from tests.integration.probe_output import PROBE_REPORT
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
@@ -33,15 +35,23 @@ MODEL = Path(os.environ.get("MODEL_PATH", ROOT / "models" / "current.tar.gz"))
 def probe_report(script: str, *args: str, **env: str) -> dict[str, Any]:
     """Runs a probe of tests/integration in a fresh process (``env`` added to the
     environment) and returns the JSON report it prints last."""
-    done = subprocess.run(
-        [str(VENV_BIN / "python"), f"tests/integration/{script}", *args],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false", **env},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    with tempfile.TemporaryDirectory(prefix="probe-") as folder:
+        report = Path(folder) / "report.json"
+        subprocess.run(
+            [str(VENV_BIN / "python"), f"tests/integration/{script}", *args],
+            cwd=ROOT,
+            env={
+                **os.environ,
+                "PYTHONPATH": str(ROOT),
+                "RASA_TELEMETRY_ENABLED": "false",
+                PROBE_REPORT: str(report),
+                **env,
+            },
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return json.loads(report.read_text(encoding="utf-8"))
 
 
 def query(path: Path, sql: str, *args: Any) -> list[tuple[Any, ...]]:

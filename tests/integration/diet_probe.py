@@ -6,7 +6,6 @@ two parses compare."""
 from __future__ import annotations
 
 import asyncio
-import json
 import sys
 import time
 from pathlib import Path
@@ -20,6 +19,7 @@ from addons import startup
 from addons.diet_weights import STEP_COUNTS
 from addons.fast_load import NUMPY_COUNTS, NUMPY_TWIN, FastLoadingDIETClassifier
 from tests.integration.predictions_probe import component
+from tests.integration.probe_output import emit
 
 ROOT = Path(__file__).resolve().parents[2]
 HELD_OUT = ["tests/nlu", "tests/nlu_real", "tests/nlu_en"]
@@ -99,7 +99,7 @@ async def probe() -> dict[str, Any]:
 
 def main() -> None:
     startup.install()
-    print(json.dumps(asyncio.run(probe())))
+    emit(asyncio.run(probe()))
 
 
 if __name__ == "__main__":

@@ -8,7 +8,6 @@ ensemble of policies picks after each message and after the action it picked."""
 from __future__ import annotations
 
 import asyncio
-import json
 import sys
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from addons.fast_load import (
     FastTED,
 )
 from addons.ted_on_demand import COUNTS
+from tests.integration.probe_output import emit
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -145,7 +145,7 @@ def main() -> None:
         )
     else:
         startup.install()
-    print(json.dumps(asyncio.run(probe(model, limit))))
+    emit(asyncio.run(probe(model, limit)))
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ and before the one after it."""
 from __future__ import annotations
 
 import asyncio
-import json
 import sys
 import time
 from pathlib import Path
@@ -28,6 +27,7 @@ from addons import startup
 from addons.fast_load import NUMPY_TWIN, TED_COUNTS, FastLoadingTEDPolicy
 from tests.integration.diet_probe import held_out_texts
 from tests.integration.predictions_probe import component
+from tests.integration.probe_output import emit
 
 ROOT = Path(__file__).resolve().parents[2]
 STORIES = ["data/stories", "data/rules", "tests/conversations"]
@@ -117,7 +117,7 @@ async def probe() -> dict[str, Any]:
 
 def main() -> None:
     startup.install()
-    print(json.dumps(asyncio.run(probe())))
+    emit(asyncio.run(probe()))
 
 
 if __name__ == "__main__":

@@ -9,37 +9,16 @@ picked by the ensemble after each message and after that action."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
-from conftest import MODEL, ROOT, VENV_BIN
+from conftest import MODEL, probe_report
 
 
 def predictions(how: str) -> dict:
-    done = subprocess.run(
-        [
-            str(VENV_BIN / "python"),
-            "tests/integration/predictions_probe.py",
-            how,
-            str(MODEL),
-            "120",
-        ],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "PYTHONPATH": str(ROOT),
-            "RASA_TELEMETRY_ENABLED": "false",
-            # Rasa's own: TensorFlow's graphs
-            "DIET_NUMPY": "1" if how == "fast" else "0",
-            "TED_NUMPY": "1" if how == "fast" else "0",
-        },
-        capture_output=True,
-        text=True,
-        check=True,
+    numpy = "1" if how == "fast" else "0"  # Rasa's own: TensorFlow's graphs
+    return probe_report(
+        "predictions_probe.py", how, str(MODEL), "120", DIET_NUMPY=numpy, TED_NUMPY=numpy
     )
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def test_fast_loading_predicts_exactly_like_rasa_loading() -> None:
