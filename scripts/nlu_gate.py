@@ -7,8 +7,15 @@ below ``--min-intent``), the intent confusion pairs above 2 % of an intent's exa
 what the fallback does: the share of right answers it throws away and the share of wrong
 ones it catches. A JSON report per set goes to ``--out``.
 
+``--pool name=set+set:min_intent_f1`` also gates each intent's F1 over the messages of
+several sets together. An intent of a small set has 6 to 18 messages: one message more or
+less right moves its F1 by 0.03 to 0.10, and trainings that differ only by their random
+seed failed a floor of 0.80 on a single set two times in three (30 November 2026, issue
+#17); over two sets, each intent has twice the messages.
+
     python scripts/nlu_gate.py --model models/current.tar.gz --out results/nlu \\
-        --set held_out=tests/nlu:0.95 --set realistic=tests/nlu_real:0.90 --min-intent 0.80
+        --set held_out=tests/nlu:0.95:0 --set realistic=tests/nlu_real:0.90:0 \\
+        --pool french=held_out+realistic:0.80
 """
 
 from __future__ import annotations
@@ -206,6 +213,43 @@ def report(name: str, parsed: Sequence[Parsed], minimum: float, min_intent: floa
     }
 
 
+def pooled_report(name: str, parsed: Sequence[Parsed], min_intent: float) -> dict:
+    """Each intent's F1 over the messages of several sets together; fails below ``min_intent``.
+
+    >>> right = Parsed("oui", "affirm", "affirm", "affirm", 0.9)
+    >>> wrong = Parsed("non", "deny", "affirm", "affirm", 0.9)
+    >>> pooled_report("both", [right, right, wrong], 0.8)["weak_intents"]
+    both: 3 messages; each intent's F1 at least 0.80
+      intent below 0.80: deny F1 0.00 (1 messages)
+    {'deny': 0.0}
+    """
+    scores = f1_scores((p.expected, p.predicted) for p in parsed)
+    weak = {intent: f1 for intent, f1 in scores.items() if not at_least(f1, min_intent)}
+    support = collections.Counter(p.expected for p in parsed)
+    print(f"{name}: {len(parsed)} messages; each intent's F1 at least {min_intent:.2f}")
+    for intent, f1 in sorted(weak.items(), key=lambda item: item[1]):
+        print(f"  intent below {min_intent:.2f}: {intent} F1 {f1:.2f} ({support[intent]} messages)")
+    return {
+        "set": name,
+        "minimum_intent_f1": min_intent,
+        "intent_f1": scores,
+        "support": dict(support),
+        "weak_intents": weak,
+        "passed": not weak,
+    }
+
+
+def pool_spec(spec: str) -> tuple[str, list[str], float]:
+    """``name=set+set:min_intent_f1``.
+
+    >>> pool_spec("french=held_out+realistic:0.8")
+    ('french', ['held_out', 'realistic'], 0.8)
+    """
+    name, _, rest = spec.partition("=")
+    members, _, minimum = rest.partition(":")
+    return name, members.split("+"), float(minimum)
+
+
 def load_examples(folder: str) -> list[tuple[str, str]]:
     from rasa.shared.nlu.training_data.loading import load_data
 
@@ -222,10 +266,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     flat = [example for name in sets for example in examples[name]]
     parsed = asyncio.run(parse_all(args.model, flat))
     passed = True
+    by_set: dict[str, list[Parsed]] = {}
     for name, (_, minimum, min_intent) in sets.items():
         mine, parsed = parsed[: len(examples[name])], parsed[len(examples[name]) :]
+        by_set[name] = mine
         result = report(name, mine, minimum, min_intent)
         passed = saved(out, result) and passed
+    for name, members, min_intent in (pool_spec(spec) for spec in args.pool):
+        unknown = [member for member in members if member not in by_set]
+        if unknown:
+            print(f"--pool {name}: no set named {', '.join(unknown)}", file=sys.stderr)
+            return 2
+        together = [p for member in members for p in by_set[member]]
+        passed = saved(out, pooled_report(name, together, min_intent)) and passed
     if not passed:
         print("FAILED: an NLU set or intent is below its minimum", file=sys.stderr)
     return 0 if passed else 1
@@ -263,6 +316,9 @@ def gate_parser(description: str, minimum: str) -> argparse.ArgumentParser:
 def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = gate_parser(__doc__.splitlines()[0], "min_macro_f1[:min_intent_f1]")
     parser.add_argument("--min-intent", type=float, default=0.80)
+    parser.add_argument(
+        "--pool", action="append", default=[], help="name=set+set:min_intent_f1 (sets by name)"
+    )
     return parser.parse_args(argv)
 
 
