@@ -192,14 +192,19 @@ class TracedOnce:
     step: tracing DIET's training step (its CRF above all) takes about 20 s on two
     cores, paid twice. The variables are created eagerly here, by the loss of the first
     batch (no gradient applied: the training is Rasa's, step for step) and the
-    optimizer's ``build``, before Keras traces the step."""
+    optimizer's ``build``, before Keras traces the step.
+
+    Not for a fit of a single batch: Rasa's own ``RasaModel.load`` builds a model by
+    fitting one example, which may not take every branch of the loss (TED's action-name
+    layers), and the optimizer built over the variables it created would refuse the
+    ones the traced step adds."""
 
     def fit(self, x: Any = None, *args: Any, **kwargs: Any) -> Any:
         model: Any = self
         if (
             model.config.get(TRACED_ONCE)
             and isinstance(x, RasaBatchDataGenerator)
-            and len(x)
+            and len(x) > 1
             and not model.run_eagerly
             and not model.optimizer.__dict__.get("_built")
         ):

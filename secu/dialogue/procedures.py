@@ -32,8 +32,13 @@ from secu.knowledge import queries, render
 from secu.knowledge.queries import ProcedureInfo
 from secu.language import localized
 from secu.status import canonical_status
+from secu.text import fold
 
 YES_OR_NO = ("affirm", "deny", "dont_know")
+# The first word of a typed reply that says yes or no whatever follows ("oui je suis né à
+# Lille", "no, in Algeria"): read so when the NLU was unsure of the rest.
+LEADING_YES = frozenset({"oui", "ouais", "ouai", "ouep", "yes", "yeah", "yep", "yup"})
+LEADING_NO = frozenset({"non", "nan", "no", "nope", "nah"})
 UNSURE = "nlu_fallback"  # the NLU was unsure: a reply only when its words tell one
 # The answers that say how to reach the Assurance Maladie ("c'est payant ?" is about that).
 CONTACT_ANSWERS = frozenset(
@@ -97,7 +102,23 @@ def read_as_button(turn: Turn, known: Situations) -> Turn:
     if turn.has_entity("situation", "status") or known.detect(asked.name, turn.text):
         return turn
     chosen = known.typed_choice(asked.question, turn.text)
-    return as_button(turn, chosen) if chosen else turn
+    if chosen:
+        return as_button(turn, chosen)
+    return leading_yes_or_no(turn, asked)
+
+
+def leading_yes_or_no(turn: Turn, asked: Topic) -> Turn:
+    """An unsure turn that starts with "oui" or "non", read as that answer to the topic's
+    yes-or-no question ("oui je suis ne a lille" to "Êtes-vous né(e) en France ?"); the
+    turn unchanged otherwise."""
+    if turn.intent != UNSURE:
+        return turn
+    words = fold(turn.text).split()
+    first = words[0] if words else ""
+    intent = "affirm" if first in LEADING_YES else "deny" if first in LEADING_NO else None
+    if intent is None or asked.reply(intent) is None:
+        return turn
+    return replace(turn, intent=intent)
 
 
 def tells_a_situation(turn: Turn, known: Situations) -> bool:

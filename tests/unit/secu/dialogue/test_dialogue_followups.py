@@ -188,6 +188,45 @@ def test_a_correction_to_the_question_picks_the_situation_it_names(session: Sess
     assert reply.slots["procedure"] == "cross_border_eu"
 
 
+@pytest.mark.parametrize(
+    ("text", "situation"),
+    [
+        ("oui je suis ne a lille", "ne_en_france"),
+        ("Oui, à Lille en 1990", "ne_en_france"),
+        ("yes in Lille", "ne_en_france"),
+        ("non je suis nee a Alger", "ne_etranger"),
+        ("no, in Algeria", "ne_etranger"),
+    ],
+)
+def test_an_unsure_reply_starting_with_yes_or_no_answers_the_question(
+    session: Session, text: str, situation: str
+) -> None:
+    """The NLU unsure between "oui" and a statement ("oui je suis né à Lille": affirm or
+    inform): the first word answers "Êtes-vous né(e) en France ?"."""
+    slots = {"topic": "correct_error", "topic_question": True, "procedure": "correct_error"}
+    unsure = procedure_reply(
+        session, Turn(text=text, intent="nlu_fallback", slots=slots), get_situations(),
+        get_geography(),
+    )  # fmt: skip
+    sure = procedure_reply(
+        session,
+        Turn(text=text, intent="affirm" if situation == "ne_en_france" else "deny", slots=slots),
+        get_situations(),
+        get_geography(),
+    )
+    assert unsure.slots["procedure"] == sure.slots["procedure"]
+    assert unsure.messages == sure.messages
+
+
+@pytest.mark.parametrize("text", ["ouistiti", "nonante", "je ne sais pas oui", "gnagna blip"])
+def test_an_unsure_reply_without_a_leading_yes_or_no_is_left_to_the_fallback(
+    session: Session, text: str
+) -> None:
+    slots = {"topic": "correct_error", "topic_question": True, "procedure": "correct_error"}
+    turn = Turn(text=text, intent="nlu_fallback", slots=slots)
+    assert procedure_reply(session, turn, get_situations(), get_geography()) == Reply()
+
+
 # -- a place with a question -------------------------------------------------------------
 
 
