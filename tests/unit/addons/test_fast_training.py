@@ -287,8 +287,13 @@ def test_the_training_step_is_traced_once(
     )
     featurizer.train(data)
     featurizer.process_training_data(data)
-    config = {**FastLoadingDIETClassifier.get_default_config(), "epochs": 3,
-              "number_of_transformer_layers": 0, "batch_size": batch_size, TRACED_ONCE: ours}  # fmt: skip
+    config = {
+        **FastLoadingDIETClassifier.get_default_config(),
+        "epochs": 3,
+        "number_of_transformer_layers": 0,
+        "batch_size": batch_size,
+        TRACED_ONCE: ours,
+    }
     classifier = FastLoadingDIETClassifier.create(config, storage, Resource("d"), context)
     classifier.train(data)
     assert calls == expected
