@@ -35,14 +35,29 @@ STAMP = re.compile(
 RATE = re.compile(r"(\d+\.\d+)s/it")
 
 
-def config_for(variant: str, epochs: int, folder: Path, seed: int) -> Path:
+def diet_config(folder: Path, name: str, **diet: object) -> Path:
+    """config.yml with DIET's options changed (``diet``), written into ``folder``."""
     config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
     for component in config["pipeline"]:
         if component["name"] == DIET:
-            component.update(VARIANTS[variant], epochs=epochs, random_seed=seed)
-    path = folder / f"config-{variant}-{seed}.yml"
+            component.update(diet)
+    path = folder / f"config-{name}.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     return path
+
+
+def train_nlu(config: Path, folder: Path, name: str) -> str:
+    """``rasa train nlu`` with ``config`` into ``folder/models/name.tar.gz``, on the
+    featurisers' cache of ``folder``; Rasa's log."""
+    env = {**os.environ, "RASA_CACHE_DIRECTORY": str(folder / "cache")}
+    command = [str(Path(sys.executable).parent / "rasa"), "train", "nlu", "--config",
+               str(config), "--nlu", "data/nlu", "--out", str(folder / "models"),
+               "--num-threads", "2", "--fixed-model-name", name]  # fmt: skip
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    if done.returncode:
+        sys.stderr.write(done.stdout[-3000:] + done.stderr[-3000:])
+        raise SystemExit(f"training {name} failed")
+    return done.stdout + done.stderr
 
 
 def diet_seconds(log: str) -> tuple[float, str]:
@@ -58,16 +73,9 @@ def diet_seconds(log: str) -> tuple[float, str]:
 
 
 def train(variant: str, epochs: int, folder: Path, seed: int = 42) -> tuple[float, str]:
-    config = config_for(variant, epochs, folder, seed)
-    env = {**os.environ, "RASA_CACHE_DIRECTORY": str(folder / "cache")}
-    command = [str(Path(sys.executable).parent / "rasa"), "train", "nlu", "--config",
-               str(config), "--nlu", "data/nlu", "--out", str(folder / "models"),
-               "--num-threads", "2", "--fixed-model-name", variant]  # fmt: skip
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
-    if done.returncode:
-        sys.stderr.write(done.stdout[-3000:] + done.stderr[-3000:])
-        raise SystemExit(f"training {variant} failed")
-    return diet_seconds(done.stdout + done.stderr)
+    name = f"{variant}-{seed}"
+    config = diet_config(folder, name, **VARIANTS[variant], epochs=epochs, random_seed=seed)
+    return diet_seconds(train_nlu(config, folder, name))
 
 
 def main() -> None:
