@@ -50,7 +50,7 @@ from rasa.utils.tensorflow.model_data import RasaModelData
 from rasa.utils.tensorflow.models import RasaModel
 
 from addons import diet_numpy, diet_weights, fast_training, ted_weights
-from addons.fast_training import LENGTH_CHUNKS, TRACED_ONCE, ChunkedTraining, TracedOnce
+from addons.fast_training import LENGTH_CHUNKS, TRACED_ONCE, TracedOnce
 from addons.ted_numpy import NumpyTED
 from addons.ted_on_demand import DeferredPrediction
 from secu.settings import get_settings
@@ -218,7 +218,7 @@ class LoadsWithoutTraining:
         return super().run_inference(*args, **kwargs)  # type: ignore[misc]
 
 
-class FastDIET(LoadsWithoutTraining, TracedOnce, ChunkedTraining, DIET):
+class FastDIET(LoadsWithoutTraining, TracedOnce, fast_training.DIETTraining, DIET):
     @staticmethod
     def predicts_eagerly() -> bool:
         """With DIET's prediction in NumPy (addons/diet_numpy.py, the default), TensorFlow
@@ -262,11 +262,12 @@ class FastTED(LoadsWithoutTraining, TracedOnce, TED):
 )
 class FastLoadingDIETClassifier(DIETClassifier):
     """``DIETClassifier``, loaded without a training step; with ``length_chunks``, trained
-    without computing its batches' padding (addons/fast_training.py)."""
+    without computing its batches' padding; with ``lean_steps``, each training step with
+    less work for the same update (addons/fast_training.py)."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {**DIETClassifier.get_default_config(), LENGTH_CHUNKS: [], TRACED_ONCE: False}
+        return {**DIETClassifier.get_default_config(), **fast_training.diet_defaults()}
 
     @staticmethod
     def model_class() -> type[RasaModel]:

@@ -7,7 +7,8 @@ several seeds, not on the one `make train` uses. Each seed trains the NLU part o
 config.yml (``rasa train nlu``, the featurisers' cache shared, in a throw-away folder)
 and is gated as `make test` gates (scripts/nlu_gate.py with the sets of
 scripts/test.sh); the table gives each set's macro F1, the lowest intent over the two
-French sets, and whether the seed passed. About 10 minutes a seed on two cores.
+French sets, whether the seed passed, and how long DIET's training took. About 10 minutes
+a seed on two cores.
 Nothing of the project is changed.
 """
 
@@ -22,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.bench_training import ROOT, diet_config, train_nlu
+from bench.bench_training import ROOT, diet_config, diet_seconds, train_nlu
 
 # As scripts/test.sh gates them (its NLU_SETS).
 SETS = (
@@ -49,18 +50,20 @@ def gate(model: Path, out: Path) -> dict:
     return {"passed": done.returncode == 0, **reports}
 
 
-def row(seed: int, result: dict) -> str:
-    """A line of the table: each set's macro F1, the lowest French intent, passed or not.
+def row(seed: int, result: dict, diet: float) -> str:
+    """A line of the table: each set's macro F1, the lowest French intent, passed or not,
+    DIET's training in seconds.
 
     >>> result = {"passed": False, "held_out": {"macro_f1": 0.9523}, "realistic":
     ...     {"macro_f1": 0.94}, "english": {"macro_f1": 0.915}, "french": {"intent_f1":
     ...     {"born_abroad": 0.79, "greet": 1.0}}}
-    >>> row(42, result)
-    '| 42 | 0.952 | 0.940 | 0.915 | born_abroad 0.79 | no |'
+    >>> row(42, result, 312.0)
+    '| 42 | 0.952 | 0.940 | 0.915 | born_abroad 0.79 | no | 312 |'
     """
     macros = " | ".join(f"{result[name]['macro_f1']:.3f}" for name in MACRO_SETS)
     intent, f1 = min(result["french"]["intent_f1"].items(), key=lambda item: item[1])
-    return f"| {seed} | {macros} | {intent} {f1:.2f} | {'yes' if result['passed'] else 'no'} |"
+    verdict = "yes" if result["passed"] else "no"
+    return f"| {seed} | {macros} | {intent} {f1:.2f} | {verdict} | {diet:.0f} |"
 
 
 def main() -> None:
@@ -69,8 +72,8 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=0, help="DIET's epochs (0: config.yml's)")
     args = parser.parse_args()
     seeds = [int(seed) for seed in args.seeds.split()]
-    print("| seed | held-out | realistic | English | lowest French intent | passed |")
-    print("|---|---|---|---|---|---|", flush=True)
+    print("| seed | held-out | realistic | English | lowest French intent | passed | DIET s |")
+    print("|---|---|---|---|---|---|---|", flush=True)
     with tempfile.TemporaryDirectory(prefix="bench-gates-") as tmp:
         folder = Path(tmp)
         for seed in seeds:
@@ -78,9 +81,9 @@ def main() -> None:
             if args.epochs:
                 diet["epochs"] = args.epochs
             name = f"seed-{seed}"
-            train_nlu(diet_config(folder, name, **diet), folder, name)
+            log = train_nlu(diet_config(folder, name, **diet), folder, name)
             result = gate(folder / "models" / f"{name}.tar.gz", folder / "gates" / name)
-            print(row(seed, result), flush=True)
+            print(row(seed, result, diet_seconds(log)[0]), flush=True)
 
 
 if __name__ == "__main__":

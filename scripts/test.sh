@@ -19,9 +19,9 @@ step "Training data and domain are consistent (rasa data validate)"
 if grep -E "UserWarning|MissingDependencyException" "$RESULTS/validate.log"; then exit 1; fi
 grep -E "No story structure conflicts" "$RESULTS/validate.log"
 
-step "Unit and action tests, and the doctests of the domain package and NLU gates (pytest)"
-"$VENV/bin/pytest" tests/unit secu scripts/check_nlu_split.py scripts/nlu_gate.py scripts/search_gate.py \
-  --doctest-modules -q -p no:cacheprovider
+step "Unit and action tests, and the doctests of the domain package, the Rasa add-ons, the benchmarks and the NLU gates (pytest)"
+"$VENV/bin/pytest" tests/unit secu addons bench scripts/check_nlu_split.py scripts/nlu_gate.py \
+  scripts/search_gate.py --doctest-modules -q -p no:cacheprovider
 
 # Held-out sets: tests/nlu (written with the training data) and tests/nlu_real (messages as
 # people write them in forums and SMS), never trained on: macro intent F1 at least 0.95 and

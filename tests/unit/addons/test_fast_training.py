@@ -35,9 +35,12 @@ from rasa.utils.tensorflow.model_data import FeatureArray, RasaModelData  # noqa
 from addons import fast_training  # noqa: E402
 from addons.fast_load import FastLoadingDIETClassifier, FastLoadingTEDPolicy  # noqa: E402
 from addons.fast_training import (  # noqa: E402
+    LEAN_STEPS,
     LENGTH_CHUNKS,
     TRACED_ONCE,
     SortedBatchGenerator,
+    fused_adam,
+    merged_gradient,
     sorted_batches,
 )
 
@@ -127,23 +130,31 @@ def training_data(count: int = 60, seed: int = 3) -> TrainingData:
     return TrainingData(messages)
 
 
-@pytest.fixture(scope="module")
-def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, RasaModelData]:
-    """A DIET of ours trained two epochs with chunks, and its training data's batch."""
-    tmp: Path = tmp_path_factory.mktemp("diet")
+def featurised(data: TrainingData, tmp: Path, **count_vectors: Any) -> tuple[Any, Any]:
+    """``data`` tokenised on whitespace and featurised by Rasa's count vectors (their
+    default options updated by ``count_vectors``), in place; the model storage and
+    execution context a DIET of these tests is created with."""
     storage = LocalModelStorage(tmp)
     context = ExecutionContext(GraphSchema({}), "test")
-    data = training_data()
-    tokenizer = WhitespaceTokenizer.create(
+    WhitespaceTokenizer.create(
         WhitespaceTokenizer.get_default_config(), storage, Resource("t"), context
-    )
-    tokenizer.process_training_data(data)
+    ).process_training_data(data)
     featurizer = CountVectorsFeaturizer.create(
-        {**CountVectorsFeaturizer.get_default_config(), "analyzer": "char_wb",
-         "min_ngram": 2, "max_ngram": 3}, storage, Resource("c"), context,
+        {**CountVectorsFeaturizer.get_default_config(), **count_vectors},
+        storage, Resource("c"), context,
     )  # fmt: skip
     featurizer.train(data)
     featurizer.process_training_data(data)
+    return storage, context
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, RasaModelData]:
+    """A DIET of ours trained two epochs with chunks, and its training data's batch."""
+    data = training_data()
+    storage, context = featurised(
+        data, tmp_path_factory.mktemp("diet"), analyzer="char_wb", min_ngram=2, max_ngram=3
+    )
     config = {**FastLoadingDIETClassifier.get_default_config(), "epochs": 2,
               "random_seed": 1, LENGTH_CHUNKS: [0.5, 0.75, 0.9],
               "number_of_transformer_layers": 1, "transformer_size": 32}  # fmt: skip
@@ -251,6 +262,7 @@ def test_training_with_chunks_goes_through_them(
 def test_options_of_our_diet_and_ted_off_by_default() -> None:
     assert FastLoadingDIETClassifier.get_default_config()[LENGTH_CHUNKS] == []
     assert FastLoadingDIETClassifier.get_default_config()[TRACED_ONCE] is False
+    assert FastLoadingDIETClassifier.get_default_config()[LEAN_STEPS] is False
     assert FastLoadingTEDPolicy.get_default_config()[TRACED_ONCE] is False
 
 
@@ -276,17 +288,8 @@ def test_the_training_step_is_traced_once(
         return original(self, batch_in)
 
     monkeypatch.setattr(fast_training.ChunkedTraining, "batch_loss", counted)
-    storage = LocalModelStorage(tmp_path)
-    context = ExecutionContext(GraphSchema({}), "test")
     data = training_data(30)
-    WhitespaceTokenizer.create(
-        WhitespaceTokenizer.get_default_config(), storage, Resource("t"), context
-    ).process_training_data(data)
-    featurizer = CountVectorsFeaturizer.create(
-        CountVectorsFeaturizer.get_default_config(), storage, Resource("c"), context
-    )
-    featurizer.train(data)
-    featurizer.process_training_data(data)
+    storage, context = featurised(data, tmp_path)
     config = {
         **FastLoadingDIETClassifier.get_default_config(),
         "epochs": 3,
@@ -297,3 +300,125 @@ def test_the_training_step_is_traced_once(
     classifier = FastLoadingDIETClassifier.create(config, storage, Resource("d"), context)
     classifier.train(data)
     assert calls == expected
+
+
+def test_the_merged_gradient_is_rasas() -> None:
+    """Rasa adds the regularisation's gradient where the prediction's is positive; the
+    merge without its tensor of zeros gives the same numbers, zeros and negatives
+    included."""
+    rng = np.random.default_rng(0)
+    prediction = rng.normal(size=(300, 16)).astype(np.float32)
+    prediction[rng.random(prediction.shape) < 0.6] = 0.0  # most rows of a sparse kernel
+    regularization = rng.normal(size=(300, 16)).astype(np.float32)
+    p, r = tf.constant(prediction), tf.constant(regularization)
+    rasa = p + tf.where(p > 0, r, tf.zeros_like(r))
+    np.testing.assert_array_equal(merged_gradient(p, r).numpy(), rasa.numpy())
+    assert merged_gradient(None, r) is None
+
+
+def test_the_fused_adam_takes_kerass_steps() -> None:
+    """Three steps of the fused Adam and of Keras' Adam from the same weights and
+    gradients: the same weights, float rounding apart (a few units in the last place,
+    against moves of about 0.03)."""
+    rng = np.random.default_rng(1)
+    start = rng.normal(size=(50, 8)).astype(np.float32)
+    gradients = [rng.normal(size=(50, 8)).astype(np.float32) for _ in range(3)]
+    results = []
+    for optimizer in (tf.keras.optimizers.Adam(0.01), fused_adam(tf.keras.optimizers.Adam(0.01))):
+        variable = tf.Variable(start)
+        for gradient in gradients:
+            optimizer.apply_gradients([(tf.constant(gradient), variable)])
+        results.append(variable.numpy())
+    assert not np.allclose(results[0], start)
+    np.testing.assert_allclose(results[1], results[0], rtol=1e-6, atol=1e-6)
+
+
+def test_other_optimizers_are_kept() -> None:
+    sgd = tf.keras.optimizers.SGD(0.1)
+    assert fused_adam(sgd) is sgd
+    amsgrad = tf.keras.optimizers.Adam(0.1, amsgrad=True)
+    assert fused_adam(amsgrad) is amsgrad
+
+
+NO_DROPOUT = {"drop_rate": 0.0, "drop_rate_attention": 0.0, "use_sparse_input_dropout": False,
+              "use_dense_input_dropout": False}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def untrained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Any]:
+    """A DIET of ours without dropout, trained one epoch (its variables created), and a
+    batch of its training data with entities."""
+    data = training_data()
+    storage, context = featurised(data, tmp_path_factory.mktemp("lean"))
+    config = {**FastLoadingDIETClassifier.get_default_config(), **NO_DROPOUT, "epochs": 1,
+              "random_seed": 1, "number_of_transformer_layers": 1,
+              "transformer_size": 32}  # fmt: skip
+    classifier = FastLoadingDIETClassifier.create(config, storage, Resource("d"), context)
+    classifier.train(data)
+    batch = RasaBatchDataGenerator.prepare_batch(classifier.preprocess_train_data(data).data)
+    return classifier.model, batch
+
+
+def test_a_lean_step_is_rasas_step(untrained: tuple[Any, Any]) -> None:
+    """From the same weights, one training step Rasa's way (Keras' Adam) and one lean
+    step (the fused Adam, the merge, the CRF's normaliser with products, no decoding):
+    the same gradients applied (float rounding apart), every variable moved by the
+    step, the same loss, and the entity loss shown instead of an F1 never measured."""
+    model, batch = untrained
+    start = [variable.numpy() for variable in model.trainable_variables]
+    applied: list[list[np.ndarray]] = []
+    metrics = []
+    for lean in (False, True):
+        for variable, value in zip(model.trainable_variables, start, strict=True):
+            variable.assign(value)
+        model.config[LEAN_STEPS] = lean
+        model.compile(optimizer=tf.keras.optimizers.Adam(0.001))
+        assert ("legacy" in type(model.optimizer).__module__) is lean
+        apply = model.optimizer.apply_gradients
+
+        def recorded(pairs: Any, *args: Any, apply: Any = apply, **kwargs: Any) -> Any:
+            pairs = list(pairs)
+            applied.append([tf.convert_to_tensor(g).numpy() for g, _ in pairs])
+            return apply(pairs, *args, **kwargs)
+
+        model.optimizer.apply_gradients = recorded
+        model.reset_metrics()  # the bar's means: of this step only
+        tf.random.set_seed(5)  # the intent loss's negative examples
+        metrics.append(model.train_step(batch))
+    model.config[LEAN_STEPS] = False
+    for rasa, lean in zip(*applied, strict=True):
+        scale = max(float(np.abs(rasa).max()), 1e-6)
+        np.testing.assert_allclose(lean, rasa, rtol=1e-4, atol=1e-5 * scale)
+    moved = [
+        not np.array_equal(v.numpy(), s)
+        for v, s in zip(model.trainable_variables, start, strict=True)
+    ]
+    assert len(applied[0]) == len(start) and all(moved)
+    assert "e_f1" in metrics[0] and "e_loss" not in metrics[0]
+    assert "e_loss" in metrics[1] and "e_f1" not in metrics[1]
+    assert float(metrics[1]["t_loss"]) == pytest.approx(float(metrics[0]["t_loss"]), rel=1e-5)
+
+
+def test_lean_steps_skip_the_decoding_in_training_only(
+    untrained: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model, batch = untrained
+    crf = model._tf_layers["crf.entity"]
+    decoded = []
+    original = type(crf).call
+
+    def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
+        decoded.append(1)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(crf), "call", counted)
+    model.config[LEAN_STEPS] = True
+    try:
+        model._training = True
+        model.batch_loss(batch)
+        assert decoded == []
+        model._training = False  # validation: decoded, F1 measured
+        model.batch_loss(batch)
+        assert decoded == [1]
+    finally:
+        model.config[LEAN_STEPS] = False

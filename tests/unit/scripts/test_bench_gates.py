@@ -43,4 +43,6 @@ def test_a_row_gives_each_set_the_lowest_french_intent_and_the_verdict() -> None
         "english": {"macro_f1": 0.926},
         "french": {"intent_f1": {"greet": 1.0, "born_abroad": 0.86, "children": 0.88}},
     }
-    assert bench_gates.row(1, result) == "| 1 | 0.961 | 0.944 | 0.926 | born_abroad 0.86 | yes |"
+    assert bench_gates.row(1, result, 287.4) == (
+        "| 1 | 0.961 | 0.944 | 0.926 | born_abroad 0.86 | yes | 287 |"
+    )
