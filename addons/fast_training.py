@@ -227,11 +227,11 @@ class TracedOnce:
 
 
 def build_optimizer(optimizer: Any, variables: Sequence[tf.Variable]) -> None:
-    """The optimizer's variables (its step, its slots for ``variables``) created now; a
-    legacy optimizer's (``fused_adam``) once, whatever the calls."""
+    """The optimizer's variables (its step, its slots for ``variables``) created now, by
+    Keras' optimizer's ``build`` or the legacy one's (``fused_adam``) own method."""
     if isinstance(optimizer, tf.keras.optimizers.legacy.Optimizer):
         optimizer._create_all_weights(variables)
-    elif not optimizer.__dict__.get("_built"):
+    else:
         optimizer.build(variables)
 
 
