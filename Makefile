@@ -19,7 +19,7 @@ help:
 	@echo "make test   - set everything up, then run every check"
 	@echo "make bench | soak | profile - performance: side by side with stock Rasa, 10-minute load, cProfile"
 	@echo "make bench-training [EPOCHS=4] - DIET's training, Rasa's way and with our options"
-	@echo "make bench-gates [SEEDS=\"42 1 2\"] - the NLU gates over trainings that differ only by their seed"
+	@echo "make bench-gates [SEEDS=\"42 1 2\"] [EPOCHS=n] [DIET='{json}'] - the NLU gates over trainings that differ only by their seed"
 	@echo "make install | train | db (knowledge base) | lint | format | clean"
 	@echo "make purge [DAYS=30] | erase SENDER=<id>  - retention and erasure of conversations"
 	@echo "make review - the review site of the conversations for the content's maintainers (:8090, REVIEW_TOKEN)"
@@ -89,7 +89,7 @@ bench-training: $(VENV)/.bytecode
 
 # The NLU gates over trainings that differ only by DIET's seed (about 10 minutes a seed).
 bench-gates: $(VENV)/.bytecode
-	@source scripts/env.sh && $(BIN)/python bench/bench_gates.py --seeds "$${SEEDS:-42 1 2}" --epochs $${EPOCHS:-0}
+	@source scripts/env.sh && $(BIN)/python bench/bench_gates.py --seeds "$${SEEDS:-42 1 2}" --epochs $${EPOCHS:-0} --diet "$${DIET:-{\}}"
 
 # The same on PostgreSQL and Redis with SANIC_WORKERS workers (docs/deployment.md).
 run-scaled: train

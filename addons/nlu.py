@@ -109,28 +109,42 @@ class ForeignScriptFallback(GraphComponent):
         return messages
 
 
-SPACY_PIPES_UNUSED = ("parser", "ner")
-"""spaCy components whose output nothing in config.yml reads: Rasa's SpacyTokenizer takes
-the tokens, lemmas and part-of-speech tags (tok2vec, morphologizer, attribute_ruler,
-lemmatizer), SpacyFeaturizer the static word vectors. Rasa turns the parser off; the
-named-entity recogniser, with a network of its own, took half of spaCy's 8 ms a message
-(bench/profile.md). ``tests/unit/addons/test_lean_spacy.py`` checks that tokens, lemmas,
-tags and vectors are the same with and without it, and that no component of config.yml
-reads entities from spaCy."""
+SPACY_PIPES_UNUSED = (
+    "tok2vec",
+    "morphologizer",
+    "parser",
+    "senter",
+    "attribute_ruler",
+    "lemmatizer",
+    "ner",
+)
+"""spaCy components whose output nothing in config.yml reads. What Rasa's components take
+from spaCy is its tokens (the rule-based tokenizer, not a component) and the static word
+vectors (a table lookup): the count vectorisers count the words as typed
+(``use_lemma: false``), the LexicalSyntacticFeaturizer reads spellings, not
+part-of-speech tags, and no component reads spaCy's entities or dependencies. The network
+behind the tags and lemmas (tok2vec, morphologizer) was most of spaCy's time a message and
+a sixth of the server's CPU under load (issue #17); the named-entity recogniser, with a
+network of its own, half of it before. Training keeps Rasa's loader (the same tokens and
+vectors). ``tests/unit/addons/test_lean_spacy.py`` checks that no configured component
+reads what these give and that the configured featurizers' features are the same with
+and without them."""
 
 ORIGINAL_SPACY_LOAD = SpacyNLP.load_model
 
 
 def load_spacy_without_unused_pipes(spacy_model_name: str) -> SpacyModel:
-    """``SpacyNLP.load_model``, then the components nothing reads are switched off and the
-    lookup tables reshaped (``addons/compact_spacy.py``: same answers, about 110 MB less
-    at the server's peak)."""
-    loaded = ORIGINAL_SPACY_LOAD(spacy_model_name)
-    for pipe in SPACY_PIPES_UNUSED:
-        if pipe in loaded.model.pipe_names:
-            loaded.model.disable_pipe(pipe)
-    compact(loaded.model)
-    return loaded
+    """``SpacyNLP.load_model`` without the components nothing reads (not even loaded:
+    less memory and a faster start), and with the vectors' key table reshaped
+    (``addons/compact_spacy.py``: same answers, less memory)."""
+    import spacy
+
+    try:
+        language = spacy.load(spacy_model_name, exclude=list(SPACY_PIPES_UNUSED))
+    except OSError:  # not installed: Rasa's loader says so in its own words
+        return ORIGINAL_SPACY_LOAD(spacy_model_name)
+    compact(language)
+    return SpacyModel(model=language, model_name=spacy_model_name)
 
 
 _LOADED_SPACY: dict[str, SpacyModel] = {}

@@ -1,14 +1,14 @@
 """The NLU gates over several trainings that differ only by DIET's random seed.
 
-`make bench-gates [SEEDS="42 1 2"] [EPOCHS=60]` runs it. A training is one random draw:
-float order, dropout and initial weights move each held-out F1 by about 0.01 from one
-seed to another, so a change of the training (an option, new examples) is judged on
-several seeds, not on the one `make train` uses. Each seed trains the NLU part of
-config.yml (``rasa train nlu``, the featurisers' cache shared, in a throw-away folder)
-and is gated as `make test` gates (scripts/nlu_gate.py with the sets of
-scripts/test.sh); the table gives each set's macro F1, the lowest intent over the two
-French sets, whether the seed passed, and how long DIET's training took. About 10 minutes
-a seed on two cores.
+`make bench-gates [SEEDS="42 1 2"] [EPOCHS=60] [DIET='{"learning_rate": 0.002}']` runs it
+(DIET: other options of DIET, as JSON). A training is one random draw: float order,
+dropout and initial weights move each held-out F1 by about 0.01 from one seed to
+another, so a change of the training (an option, new examples) is judged on several
+seeds, not on the one `make train` uses. Each seed trains the NLU part of config.yml
+(``rasa train nlu``, the featurisers' cache shared, in a throw-away folder) and is gated
+as `make test` gates (scripts/nlu_gate.py with the sets of scripts/test.sh); the table
+gives each set's macro F1, the lowest intent over the two French sets, whether the seed
+passed, and how long DIET's training took. About 10 minutes a seed on two cores.
 Nothing of the project is changed.
 """
 
@@ -66,18 +66,39 @@ def row(seed: int, result: dict, diet: float) -> str:
     return f"| {seed} | {macros} | {intent} {f1:.2f} | {verdict} | {diet:.0f} |"
 
 
+def diet_options(text: str) -> dict[str, object]:
+    """DIET options given on the command line, as a JSON object.
+
+    >>> diet_options('{"learning_rate": 0.002, "batch_size": [128, 512]}')
+    {'learning_rate': 0.002, 'batch_size': [128, 512]}
+    >>> diet_options('[1]')
+    Traceback (most recent call last):
+    ...
+    SystemExit: --diet: a JSON object of DIET's options, e.g. {"learning_rate": 0.002}
+    """
+    try:
+        options = json.loads(text)
+    except json.JSONDecodeError:
+        options = None
+    if not isinstance(options, dict):
+        raise SystemExit('--diet: a JSON object of DIET\'s options, e.g. {"learning_rate": 0.002}')
+    return options
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", default="42 1 2", help="DIET's seeds, space-separated")
     parser.add_argument("--epochs", type=int, default=0, help="DIET's epochs (0: config.yml's)")
+    parser.add_argument("--diet", default="{}", help="other DIET options, a JSON object")
     args = parser.parse_args()
     seeds = [int(seed) for seed in args.seeds.split()]
+    options = diet_options(args.diet)
     print("| seed | held-out | realistic | English | lowest French intent | passed | DIET s |")
     print("|---|---|---|---|---|---|---|", flush=True)
     with tempfile.TemporaryDirectory(prefix="bench-gates-") as tmp:
         folder = Path(tmp)
         for seed in seeds:
-            diet: dict[str, object] = {"random_seed": seed}
+            diet: dict[str, object] = {**options, "random_seed": seed}
             if args.epochs:
                 diet["epochs"] = args.epochs
             name = f"seed-{seed}"

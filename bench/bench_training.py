@@ -50,7 +50,7 @@ def train_nlu(config: Path, folder: Path, name: str) -> str:
     """``rasa train nlu`` with ``config`` into ``folder/models/name.tar.gz``, on the
     featurisers' cache of ``folder``; Rasa's log."""
     env = {**os.environ, "RASA_CACHE_DIRECTORY": str(folder / "cache")}
-    command = [str(Path(sys.executable).parent / "rasa"), "train", "nlu", "--config",
+    command = [sys.executable, "scripts/rasa_train.py", "train", "nlu", "--config",
                str(config), "--nlu", "data/nlu", "--out", str(folder / "models"),
                "--num-threads", "2", "--fixed-model-name", name]  # fmt: skip
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)

@@ -26,7 +26,8 @@ find "$cache_root" -mindepth 1 -maxdepth 1 ! -name "code-$code" -exec rm -rf {} 
 export RASA_CACHE_DIRECTORY="$cache_root/code-$code"
 echo "==> Training the model (data, config or components changed; 5 to 15 minutes on 2 cores)"
 start=$(date +%s)
-"$VENV/bin/rasa" train --fixed-model-name "$(basename "$MODEL_PATH" .tar.gz)" \
+# Rasa's command line with spaCy as the server loads it (scripts/rasa_train.py)
+"$VENV/bin/python" scripts/rasa_train.py train --fixed-model-name "$(basename "$MODEL_PATH" .tar.gz)" \
   --out "$(dirname "$MODEL_PATH")" --num-threads 2 --data data/nlu data/rules data/stories
 echo "$fingerprint" >"$stamp"
 echo "==> Model trained in $(( $(date +%s) - start )) s"

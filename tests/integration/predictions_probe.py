@@ -115,13 +115,8 @@ def memo_compressed(agent) -> list[bool]:
 
 
 def spacy_tables(agent) -> list[str]:
-    """The classes of the lookup tables that addons/compact_spacy.py reshapes."""
-    nlp = spacy_model(agent)
-    lookups = nlp.get_pipe("lemmatizer").lookups
-    return [
-        type(lookups.get_table("lemma_lookup")).__name__,
-        type(nlp.vocab.vectors.key2row).__name__,
-    ]
+    """The class of the vectors' key table that addons/compact_spacy.py reshapes."""
+    return [type(spacy_model(agent).vocab.vectors.key2row).__name__]
 
 
 def spacy_models(agent) -> int:

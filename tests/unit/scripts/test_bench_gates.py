@@ -46,3 +46,12 @@ def test_a_row_gives_each_set_the_lowest_french_intent_and_the_verdict() -> None
     assert bench_gates.row(1, result, 287.4) == (
         "| 1 | 0.961 | 0.944 | 0.926 | born_abroad 0.86 | yes | 287 |"
     )
+
+
+def test_diet_options_are_passed_through(tmp_path: Path) -> None:
+    options = bench_gates.diet_options('{"learning_rate": 0.002, "batch_size": [128, 512]}')
+    path = diet_config(tmp_path, "seed-1", **options, random_seed=1)
+    changed = yaml.safe_load(path.read_text(encoding="utf-8"))
+    diet = next(step for step in changed["pipeline"] if step["name"] == DIET)
+    assert diet["learning_rate"] == 0.002 and diet["batch_size"] == [128, 512]
+    assert diet["random_seed"] == 1

@@ -1,0 +1,33 @@
+"""scripts/rasa_train.py: Rasa's command line with spaCy loaded as the server loads it."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+import rasa.__main__
+from rasa.nlu.utils.spacy_utils import SpacyNLP
+
+from addons import nlu
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_rasas_command_line_runs_with_the_lean_spacy_loader(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    spec = importlib.util.spec_from_file_location("rasa_train", ROOT / "scripts" / "rasa_train.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.setattr(SpacyNLP, "load_model", staticmethod(nlu.ORIGINAL_SPACY_LOAD))
+    seen: list[tuple[object, list[str]]] = []
+    monkeypatch.setattr(
+        rasa.__main__, "main", lambda: seen.append((SpacyNLP.load_model, list(sys.argv)))
+    )
+    monkeypatch.setattr(sys, "argv", ["scripts/rasa_train.py", "train", "nlu"])
+    assert SpacyNLP.load_model is not nlu.load_spacy_once
+    module.main()
+    assert seen == [(nlu.load_spacy_once, ["rasa", "train", "nlu"])]
