@@ -7,8 +7,9 @@ loaded (``compact(nlp)``, called by ``addons.nlu``) it becomes two sorted arrays
 (``tests/unit/addons/test_compact_spacy.py`` compares every key).
 
 The lemmatizer's tables were reshaped here too until the server stopped loading the
-lemmatizer (``addons.nlu.SPACY_PIPES_UNUSED``). Nothing here writes a table back: the model
-is only read (prediction); training never calls ``compact``.
+lemmatizer (``addons.nlu.SPACY_PIPES_UNUSED``). Nothing here writes a table back: spaCy's
+model is only read, in the server and in training (scripts/rasa_train.py), and Rasa never
+saves it (its ``SpacyNLP`` keeps only the model's name).
 """
 
 from __future__ import annotations

@@ -125,10 +125,10 @@ vectors (a table lookup): the count vectorisers count the words as typed
 part-of-speech tags, and no component reads spaCy's entities or dependencies. The network
 behind the tags and lemmas (tok2vec, morphologizer) was most of spaCy's time a message and
 a sixth of the server's CPU under load (issue #17); the named-entity recogniser, with a
-network of its own, half of it before. Training keeps Rasa's loader (the same tokens and
-vectors). ``tests/unit/addons/test_lean_spacy.py`` checks that no configured component
-reads what these give and that the configured featurizers' features are the same with
-and without them."""
+network of its own, half of it before. Training loads spaCy the same way
+(scripts/rasa_train.py). ``tests/unit/addons/test_lean_spacy.py`` checks that no
+configured component reads what these give and that the configured featurizers' features
+are the same with and without them."""
 
 ORIGINAL_SPACY_LOAD = SpacyNLP.load_model
 

@@ -106,11 +106,14 @@ def training_data() -> TrainingData:
     )
 
 
+def configured(cls: type, step: dict[str, Any]) -> dict[str, Any]:
+    """A component's configuration as Rasa builds it from a step of config.yml."""
+    return {**cls.get_default_config(), **{k: v for k, v in step.items() if k != "name"}}
+
+
 def featurized(spacy_model: Any, trained: list[Any], texts: list[str]) -> list[Message]:
     """The messages as Rasa's prediction graph featurizes them with ``spacy_model``."""
-    config = {**SpacyNLP.get_default_config(), **steps("SpacyNLP")[0]}
-    config.pop("name")
-    spacy_nlp = SpacyNLP(spacy_model, config)
+    spacy_nlp = SpacyNLP(spacy_model, configured(SpacyNLP, steps("SpacyNLP")[0]))
     messages = spacy_nlp.process([Message(data={TEXT: text}) for text in texts], spacy_model)
     for component in trained:
         messages = component.process(messages)
@@ -123,12 +126,11 @@ def test_the_configured_featurizers_give_the_same_features(models: tuple, tmp_pa
     context = ExecutionContext(GraphSchema({}), "test")
 
     def create(cls: type, step: dict[str, Any], index: int) -> Any:
-        config = {**cls.get_default_config(), **{k: v for k, v in step.items() if k != "name"}}
+        config = configured(cls, step)
         return cls.create(config, storage, Resource(f"{cls.__name__}{index}"), context)
 
     data = training_data()
-    spacy_config = {**SpacyNLP.get_default_config(), **steps("SpacyNLP")[0]}
-    spacy_config.pop("name")
+    spacy_config = configured(SpacyNLP, steps("SpacyNLP")[0])
     SpacyNLP(rasa_way, spacy_config).process_training_data(data, rasa_way)
     trained: list[Any] = []
     for index, step in enumerate(pipeline()):
