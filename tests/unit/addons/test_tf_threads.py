@@ -72,3 +72,29 @@ def test_numpys_blas_on_one_thread_by_default() -> None:
 
 def test_blas_threads_set_by_the_operator_are_kept() -> None:
     assert blas(OPENBLAS_NUM_THREADS="2") == "False [2]"
+
+
+TRAINING_PROBE = """
+import os
+from addons import tf_threads
+done = tf_threads.training_threads()
+from rasa.utils.tensorflow.environment import setup_tf_environment
+setup_tf_environment()  # as Rasa's command line does when it starts
+import tensorflow as tf
+pools = tf.config.threading
+print(done, pools.get_intra_op_parallelism_threads(), pools.get_inter_op_parallelism_threads(),
+      os.cpu_count())
+"""
+
+
+def training(**env: str) -> list[str]:
+    return fresh_python(TRAINING_PROBE, ("TF_IN",), env).split()
+
+
+def test_training_runs_one_thread_within_operations_and_one_per_core_between() -> None:
+    done, intra, inter, cores = training()
+    assert (done, intra, inter) == ("True", "1", cores)
+
+
+def test_training_threads_set_by_the_operator_are_kept() -> None:
+    assert training(TF_INTER_OP_PARALLELISM_THREADS="3")[:3] == ["False", "0", "3"]
