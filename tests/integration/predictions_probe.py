@@ -2,8 +2,12 @@
 way, with what ``addons.startup.install()`` puts in the Rasa server: spaCy without its
 entity recogniser, TED run on demand, the event table; ``rasa``: Rasa's own
 ``RasaModel.load``, spaCy and TED as shipped) and print, as JSON, the NLU results for
-held-out messages, TED's action probabilities after each of them, and what the whole
-ensemble of policies picks after each message and after the action it picked."""
+held-out messages, TED's action probabilities after each of them, what the whole
+ensemble of policies picks after each message and after the action it picked, and what
+it picks at each action of the training stories and of a few dialogues where a user goes
+``/back`` (``story_picked``: intents given, not parsed, so that whatever a training's NLU
+makes of the held-out messages, the ensemble's choice between the rules and TED is
+compared: the rules decide every held-out message of some trainings)."""
 
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from rasa.core.policies.ted_policy import TEDPolicy
 from rasa.nlu.utils.spacy_utils import SpacyNLP
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
 from rasa.utils.tensorflow.models import RasaModel
 
 from addons import startup
@@ -63,15 +68,13 @@ async def probe(model: str, limit: int) -> dict:
         prediction = ted.predict_action_probabilities(tracker, agent.domain, precomputations=None)
         core.append([float(p) for p in prediction.probabilities])  # compared within 1e-5
         for _ in range(2):  # after the message, then after the action picked
-            chosen = agent.processor._predict_next_with_tracker(tracker)
-            best = max(range(len(chosen.probabilities)), key=chosen.probabilities.__getitem__)
-            action = agent.domain.action_names_or_texts[best]
-            picked.append([chosen.policy_name, action, float(chosen.max_confidence)])
-            tracker.update(ActionExecuted(action))
+            picked.append(pick(agent, tracker))
+            tracker.update(ActionExecuted(picked[-1][1]))
     return {
         "nlu": nlu,
         "core": core,
         "picked": picked,
+        "story_picked": story_picks(agent, stories=40) + back_picks(agent),
         "loaded_fast": sorted(LOADED_FAST),
         "diet_numpy": NUMPY_COUNTS["numpy"],
         "ted_numpy": TED_COUNTS["numpy"],
@@ -82,6 +85,50 @@ async def probe(model: str, limit: int) -> dict:
         "ted_computed": COUNTS["computed"],
         "ted_asked": COUNTS["deferred"],
     }
+
+
+def story_picks(agent, stories: int) -> list[list]:
+    """What the ensemble picks before each action of the first ``stories`` training
+    stories, the story's own events applied in between (its intents given, not parsed)."""
+    reader = YAMLStoryReader(agent.domain)
+    steps = [
+        step
+        for path in sorted((ROOT / "data" / "stories").glob("*.yml"))
+        for step in reader.read_from_file(path)
+    ][:stories]
+    picks: list[list] = []
+    for index, step in enumerate(steps):
+        tracker = DialogueStateTracker(f"story-{index}", agent.domain.slots)
+        tracker.update(ActionExecuted("action_listen"))
+        for event in step.explicit_events(agent.domain):
+            if isinstance(event, ActionExecuted):
+                picks.append(pick(agent, tracker))
+            tracker.update(event)
+    return picks
+
+
+def back_picks(agent) -> list[list]:
+    """A question answered, then ``/back``: no rule covers it, TED decides."""
+    picks: list[list] = []
+    for first in ("affirm", "ask_cost", "ambiguous_number"):
+        tracker = DialogueStateTracker(f"back-{first}", agent.domain.slots)
+        tracker.update(ActionExecuted("action_listen"))
+        for intent in (first, "back"):
+            tracker.update(UserUttered(f"/{intent}", {"name": intent, "confidence": 1.0}, []))
+            for _ in range(3):  # the answer's actions, up to listening again
+                picks.append(pick(agent, tracker))
+                tracker.update(ActionExecuted(picks[-1][1]))
+                if picks[-1][1] == "action_listen":
+                    break
+    return picks
+
+
+def pick(agent, tracker: DialogueStateTracker) -> list:
+    """The ensemble's next action for ``tracker``: [policy, action, confidence]."""
+    chosen = agent.processor._predict_next_with_tracker(tracker)
+    best = max(range(len(chosen.probabilities)), key=chosen.probabilities.__getitem__)
+    action = agent.domain.action_names_or_texts[best]
+    return [chosen.policy_name, action, float(chosen.max_confidence)]
 
 
 def component(agent, cls):

@@ -47,7 +47,13 @@ def test_fast_loading_predicts_exactly_like_rasa_loading() -> None:
     for ours, theirs in zip(fast["picked"], rasa_way["picked"], strict=True):
         assert abs(ours[2] - theirs[2]) <= 1e-5  # a confidence TED's may be within rounding
     assert len(fast["picked"]) == 2 * len(fast["nlu"])
-    assert len({policy for policy, _, _ in fast["picked"]}) >= 2  # rules and another policy
+    # dialogues whose intents are given (the training stories, "/back"): the same picks both
+    # ways, and there TED decides too, whatever this training's NLU makes of the messages
+    assert [p[:2] for p in fast["story_picked"]] == [p[:2] for p in rasa_way["story_picked"]]
+    for ours, theirs in zip(fast["story_picked"], rasa_way["story_picked"], strict=True):
+        assert abs(ours[2] - theirs[2]) <= 1e-5
+    policies = {policy for policy, _, _ in fast["picked"] + fast["story_picked"]}
+    assert "RulePolicy" in policies and len(policies) >= 2  # rules and another policy
     # spaCy without the components nothing reads (addons/nlu.py), Rasa's with them
     assert fast["spacy_pipes"] == [] and {"tok2vec", "lemmatizer"} <= set(rasa_way["spacy_pipes"])
     assert fast["spacy_models"] == 1 and rasa_way["spacy_models"] == 2  # loaded once, not twice
