@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import MutableMapping
+from collections.abc import Mapping, MutableMapping
 
 from rasa.constants import ENV_CPU_INTER_OP_CONFIG, ENV_CPU_INTRA_OP_CONFIG
 
@@ -46,7 +46,7 @@ def install() -> bool:
     """Whether TensorFlow was set to one thread (False: the operator's setting, or
     TensorFlow had already started and keeps its pools); NumPy's BLAS too."""
     blas_one_thread()
-    if os.environ.get(ENV_CPU_INTRA_OP_CONFIG) or os.environ.get(ENV_CPU_INTER_OP_CONFIG):
+    if operator_set(os.environ):
         return False
     import tensorflow as tf
 
@@ -65,11 +65,16 @@ def install() -> bool:
     return True
 
 
+def operator_set(environ: Mapping[str, str]) -> bool:
+    """Whether Rasa's TensorFlow thread variables are set (the operator's choice)."""
+    return bool(environ.get(ENV_CPU_INTRA_OP_CONFIG) or environ.get(ENV_CPU_INTER_OP_CONFIG))
+
+
 def training_threads(environ: MutableMapping[str, str] = os.environ) -> bool:
     """Whether training's TensorFlow was set to one thread within operations and one per
     core between them, through Rasa's variables (which Rasa applies when it starts);
     False: the operator set one of them."""
-    if environ.get(ENV_CPU_INTRA_OP_CONFIG) or environ.get(ENV_CPU_INTER_OP_CONFIG):
+    if operator_set(environ):
         return False
     environ[ENV_CPU_INTRA_OP_CONFIG] = "1"
     environ[ENV_CPU_INTER_OP_CONFIG] = str(os.cpu_count() or 1)

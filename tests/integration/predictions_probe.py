@@ -108,7 +108,8 @@ def story_picks(agent, stories: int) -> list[list]:
 
 
 def back_picks(agent) -> list[list]:
-    """A question answered, then ``/back``: no rule covers it, TED decides."""
+    """A question answered, then ``/back``: the rules answer with ``action_back``, and
+    then no rule covers the state: TED decides."""
     picks: list[list] = []
     for first in ("affirm", "ask_cost", "ambiguous_number"):
         tracker = DialogueStateTracker(f"back-{first}", agent.domain.slots)
