@@ -43,15 +43,11 @@ def test_fast_loading_predicts_exactly_like_rasa_loading() -> None:
         assert ours.index(max(ours)) == theirs.index(max(theirs))
         assert max(abs(a - b) for a, b in zip(ours, theirs, strict=True)) <= 1e-5
     assert len({intent for intent, _, _ in fast["nlu"]}) > 20  # a real model, not a constant
-    assert [p[:2] for p in fast["picked"]] == [p[:2] for p in rasa_way["picked"]]
-    for ours, theirs in zip(fast["picked"], rasa_way["picked"], strict=True):
-        assert abs(ours[2] - theirs[2]) <= 1e-5  # a confidence TED's may be within rounding
+    assert_same_picks(fast["picked"], rasa_way["picked"])
     assert len(fast["picked"]) == 2 * len(fast["nlu"])
     # dialogues whose intents are given (the training stories, "/back"): the same picks both
     # ways, and there TED decides too, whatever this training's NLU makes of the messages
-    assert [p[:2] for p in fast["story_picked"]] == [p[:2] for p in rasa_way["story_picked"]]
-    for ours, theirs in zip(fast["story_picked"], rasa_way["story_picked"], strict=True):
-        assert abs(ours[2] - theirs[2]) <= 1e-5
+    assert_same_picks(fast["story_picked"], rasa_way["story_picked"])
     policies = {policy for policy, _, _ in fast["picked"] + fast["story_picked"]}
     assert "RulePolicy" in policies and len(policies) >= 2  # rules and another policy
     # spaCy without the components nothing reads (addons/nlu.py), Rasa's with them
@@ -65,3 +61,11 @@ def test_fast_loading_predicts_exactly_like_rasa_loading() -> None:
     # TED was left out where the rules or the memory decided, and run where they did not
     assert fast["ted_asked"] > fast["ted_computed"] > 0
     assert rasa_way["ted_asked"] == 0
+
+
+def assert_same_picks(ours: list[list], theirs: list[list]) -> None:
+    """The ensemble's picks ([policy, action, confidence]) the same both ways: policy and
+    action equal, the confidence within rounding (a confidence may be TED's)."""
+    assert [p[:2] for p in ours] == [p[:2] for p in theirs]
+    for mine, other in zip(ours, theirs, strict=True):
+        assert abs(mine[2] - other[2]) <= 1e-5
