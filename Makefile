@@ -10,7 +10,7 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
 
-.PHONY: soak profile bench-training bench-gates help install train db bench run run-scaled shell test lint format clean purge erase browser web-deps review
+.PHONY: soak profile bench-training bench-training-floor bench-gates help install train db bench run run-scaled shell test lint format clean purge erase browser web-deps review
 
 help:
 	@echo "make run    - set everything up, then start the assistant (demo page :8080, REST :5005, actions :5055)"
@@ -19,6 +19,7 @@ help:
 	@echo "make test   - set everything up, then run every check"
 	@echo "make bench | soak | profile - performance: side by side with stock Rasa, 10-minute load, cProfile"
 	@echo "make bench-training [EPOCHS=4] - DIET's training, Rasa's way and with our options"
+	@echo "make bench-training-floor [DIET_SECONDS=n] - the least time DIET's training can take here"
 	@echo "make bench-gates [SEEDS=\"42 1 2\"] [EPOCHS=n] [DIET='{json}'] - the NLU gates over trainings that differ only by their seed"
 	@echo "make install | train | db (knowledge base) | lint | format | clean"
 	@echo "make purge [DAYS=30] | erase SENDER=<id>  - retention and erasure of conversations"
@@ -86,6 +87,10 @@ profile: train db
 # DIET's training time, Rasa's way and with addons/fast_training.py (about 15 minutes).
 bench-training: $(VENV)/.bytecode
 	@source scripts/env.sh && $(BIN)/python bench/bench_training.py --epochs $${EPOCHS:-4}
+
+# The least time DIET's training could take here: its matrix products at the best rate.
+bench-training-floor: $(VENV)/.bytecode
+	@source scripts/env.sh && $(BIN)/python bench/training_floor.py $${DIET_SECONDS:+--diet-seconds $$DIET_SECONDS}
 
 # The NLU gates over trainings that differ only by DIET's seed (about 10 minutes a seed).
 bench-gates: $(VENV)/.bytecode
