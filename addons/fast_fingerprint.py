@@ -94,18 +94,28 @@ def _fingerprint_or_text(value: Any) -> str:
     return str(value)
 
 
+def one_pass(fields: list[Any]) -> str | None:
+    """MD5 of one JSON dump of ``fields``; None when JSON cannot write them (a key that is
+    not text, a cycle).
+
+    >>> one_pass([{"b": 1, "a": [2]}]) == one_pass([{"a": [2], "b": 1}])
+    True
+    >>> one_pass([{("a", 1): "b"}]) is None
+    True
+    """
+    try:
+        text = json.dumps(fields, sort_keys=True, ensure_ascii=False, default=_fingerprint_or_text)
+    except (TypeError, ValueError):
+        return None
+    return md5_text(text)
+
+
 def token_fingerprint(rasa_fingerprint: Callable[[Token], str]) -> Callable[..., str]:
     """``Token.fingerprint`` in one JSON dump and one MD5 (Rasa's when JSON fails)."""
 
     def fingerprint(token: Token) -> str:
         fields = [token.text, token.start, token.end, token.lemma, token.data]
-        try:
-            text = json.dumps(
-                fields, sort_keys=True, ensure_ascii=False, default=_fingerprint_or_text
-            )
-        except (TypeError, ValueError):  # keys of several types, a cycle
-            return rasa_fingerprint(token)
-        return md5_text(text)
+        return one_pass(fields) or rasa_fingerprint(token)
 
     fingerprint.original = rasa_fingerprint  # type: ignore[attr-defined]
     return fingerprint
@@ -119,13 +129,10 @@ def message_fingerprint(rasa_fingerprint: Callable[[Message], str]) -> Callable[
     def fingerprint(message: Message) -> str:
         if message._cached_fingerprint is None:
             fields = [message.data, [features.fingerprint() for features in message.features]]
-            try:
-                text = json.dumps(
-                    fields, sort_keys=True, ensure_ascii=False, default=_fingerprint_or_text
-                )
-            except (TypeError, ValueError):  # keys of several types, a cycle
+            found = one_pass(fields)
+            if found is None:
                 return rasa_fingerprint(message)
-            message._cached_fingerprint = md5_text(text)
+            message._cached_fingerprint = found
         return message._cached_fingerprint
 
     fingerprint.original = rasa_fingerprint  # type: ignore[attr-defined]

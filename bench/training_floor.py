@@ -30,8 +30,10 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-DIET_NAME = "addons.fast_load.FastLoadingDIETClassifier"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.bench_training import DIET, ROOT
+
 RASA_DENSE_DIMENSION = 128
 """DIET's default ``dense_dimension`` for the text (Rasa 3.6), config.yml not setting it:
 the width of the sparse features' dense layer."""
@@ -72,7 +74,7 @@ class DietShape:
 def diet_shape(vectors: int) -> DietShape:
     """DIET's sizes as config.yml sets them (Rasa's defaults where it does not)."""
     config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
-    diet = next(c for c in config["pipeline"] if c["name"] == DIET_NAME)
+    diet = next(c for c in config["pipeline"] if c["name"] == DIET)
     dense = diet.get("dense_dimension", {}).get("text", RASA_DENSE_DIMENSION)
     return DietShape(
         vectors=vectors,
@@ -86,7 +88,6 @@ def diet_shape(vectors: int) -> DietShape:
 def training_positions() -> tuple[list[int], int]:
     """Each training example's positions (its tokens and its sentence position), and the
     width of spaCy's vectors."""
-    sys.path.insert(0, str(ROOT))
     from rasa.shared.nlu.training_data.loading import load_data
 
     from addons import nlu
