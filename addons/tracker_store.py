@@ -37,6 +37,7 @@ from sqlalchemy.pool import QueuePool
 
 from addons import startup
 from addons.conversation_window import Window, WindowCache, windowed
+from addons.schema_lock import schema_lock
 from secu.nir import redact, redact_number
 
 logger = logging.getLogger(__name__)
@@ -295,18 +296,20 @@ class RedactingTrackerStore(TrackerStore):
         super().__init__(domain, None, **kwargs)
         settings = inner_settings(inner or {})
         inner_config = EndpointConfig.from_dict(settings)  # no type: in memory
-        self.inner = create_tracker_store(inner_config, domain, event_broker)
-        if settings.get("type") and isinstance(self.inner, InMemoryTrackerStore):
-            # Rasa falls back to memory when the database is unreachable at start-up:
-            # conversations would be lost without a word. Refuse to start instead.
-            raise ConnectionError(
-                f"the tracker store ({settings.get('type')}) could not be reached; "
-                "refusing to keep conversations in memory (see the log above)"
-            )
-        sql = sql_store(self.inner)
+        with schema_lock(settings):  # several workers start at once (addons/schema_lock.py)
+            self.inner = create_tracker_store(inner_config, domain, event_broker)
+            if settings.get("type") and isinstance(self.inner, InMemoryTrackerStore):
+                # Rasa falls back to memory when the database is unreachable at start-up:
+                # conversations would be lost without a word. Refuse to start instead.
+                raise ConnectionError(
+                    f"the tracker store ({settings.get('type')}) could not be reached; "
+                    "refusing to keep conversations in memory (see the log above)"
+                )
+            sql = sql_store(self.inner)
+            if sql is not None:
+                add_event_indexes(sql)
         self.sql = WindowedSQLEvents(sql) if sql is not None else None
         if sql is not None:
-            add_event_indexes(sql)
             tune_sqlite(sql)
 
     @property

@@ -22,6 +22,7 @@ def write_report(results: list[Result], path: Path, conversation: list[str]) -> 
         ("turn cost, turns 1-10 (median)", "turn1_ms", "{:.0f} ms"),
         ("turn cost, last 10 turns of the long conversation (median)", "turn500_ms", "{:.0f} ms"),
         ("failed turns", "errors", "{}"),
+        ("serving processes alive at the end", "serving", "{}"),
     ]
     header = "| measure | " + " | ".join(r.variant for r in results) + " |"
     lines = [header, "|---|" + "---|" * len(results)]

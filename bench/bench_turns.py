@@ -83,6 +83,7 @@ class Result:
     turn1_ms: float = 0.0
     turn500_ms: float = 0.0
     errors: int = 0
+    serving: str = ""  # serving processes alive at the end, of those started ("2 of 2")
     notes: list[str] = field(default_factory=list)
     answers: list[str] = field(default_factory=list)  # the benchmark conversation's, in order
     long_ms: list[float] = field(default_factory=list)  # every turn of the long conversation
@@ -124,16 +125,18 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else 0.0
 
 
+def children(pid: int) -> list[int]:
+    """The live child processes of ``pid`` (Sanic's workers when there are several)."""
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
 def peak_rss_mb(pid: int) -> float:
     """VmHWM of the process and its children (Sanic workers), in MB."""
     total = 0.0
-    pids = [pid]
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        pids += [int(c) for c in children]
-    except OSError:
-        pass
-    for one in pids:
+    for one in [pid, *children(pid)]:
         try:
             for line in Path(f"/proc/{one}/status").read_text().splitlines():
                 if line.startswith("VmHWM:"):
@@ -141,6 +144,12 @@ def peak_rss_mb(pid: int) -> float:
         except OSError:
             continue
     return total
+
+
+def serving_alive(pid: int, workers: int) -> str:
+    """Serving processes alive, of those started (a dead worker fails no turn, 1 Dec. 2026)."""
+    alive = int(Path(f"/proc/{pid}").exists()) if workers <= 1 else len(children(pid))
+    return f"{alive} of {workers}"
 
 
 STOCK_ENDPOINTS = """\
@@ -309,6 +318,7 @@ def measure(
             result.turn1_ms = statistics.median(long[:10])
             result.turn500_ms = statistics.median(long[-10:])
             result.peak_rss_mb = peak_rss_mb(rasa.pid)
+            result.serving = serving_alive(rasa.pid, int(env.get("SANIC_WORKERS") or 1))
         finally:
             servers.stop()
     return result

@@ -8,7 +8,9 @@ import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
 
@@ -36,6 +38,19 @@ def scratch_postgres(prefix: str) -> Iterator[URL]:
 
 def as_text(url: URL) -> str:
     return url.render_as_string(hide_password=False)
+
+
+@contextmanager
+def new_store_url(kind: str, folder: Path, prefix: str) -> Iterator[str]:
+    """The URL of a new, empty conversation store: a SQLite file in ``folder``, or a
+    scratch PostgreSQL database (the test skipped without TEST_POSTGRES_URL)."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / 'tracker.db'}"
+        return
+    if not POSTGRES:
+        pytest.skip("TEST_POSTGRES_URL not set")
+    with scratch_postgres(prefix) as url:
+        yield as_text(url)
 
 
 def stored_events(url: str, sender: str) -> list[dict]:

@@ -27,7 +27,7 @@ from sqlalchemy import create_engine, text
 
 from addons.conversation_window import KEEP_TURNS, cut_point, windowed
 from addons.tracker_store import RedactingTrackerStore
-from tests.databases import POSTGRES, as_text, scratch_postgres, stored_events
+from tests.databases import new_store_url, stored_events
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -155,13 +155,8 @@ def store_on(url: str, domain: Domain) -> RedactingTrackerStore:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'tracker.db'}"
-        return
-    if not POSTGRES:
-        pytest.skip("TEST_POSTGRES_URL not set")
-    with scratch_postgres("window") as url:
-        yield as_text(url)
+    with new_store_url(request.param, tmp_path, "window") as url:
+        yield url
 
 
 def play_turn(store: RedactingTrackerStore, sender: str, message: str) -> DialogueStateTracker:
