@@ -8,6 +8,7 @@ started any other way gets it too). It is idempotent.
 from __future__ import annotations
 
 from addons import (
+    action_http,
     action_validation,
     event_types,
     gc_freeze,
@@ -29,6 +30,7 @@ def install() -> None:
     regex_cache.install()  # spaCy's 1.45-million-character French pattern compiled once
     tf_threads.install()  # TensorFlow on one thread (before it starts), unless set otherwise
     action_validation.install()  # action answers checked with a validator built once
+    action_http.install()  # the action server called over kept-alive connections
     nlu.install()  # spaCy loaded once, without the components nothing reads (named entities)
     ted_on_demand.install()  # TED run only when its prediction can win
     event_types.install()  # stored events' classes found in a table, not a tree walk
