@@ -53,11 +53,6 @@ def ranking_agrees(fast: list[dict[str, Any]], rasa: list[dict[str, Any]]) -> bo
     """The same intents ranked in the same order, but for intents tied within ``TIE``,
     whose order the last bit of a sum decides (two intents at 3.3335e-4, 1e-9 apart, one
     draw of the model, 1 December 2026: swapped, each confidence within 2e-9).
-
-    >>> one = [{"name": "a", "confidence": 0.9}, {"name": "b", "confidence": 3.3335e-4},
-    ...        {"name": "c", "confidence": 3.3335e-4}]
-    >>> ranking_agrees([one[0], one[2], one[1]], one), ranking_agrees([one[1], one[0], one[2]], one)
-    (True, False)
     """
     names = [[r["name"] for r in ranking] for ranking in (fast, rasa)]
     if sorted(names[0]) != sorted(names[1]):
