@@ -13,6 +13,14 @@ policies and our actions look at (the last turns, the slots, the form) is the sa
 ``tests/unit/test_conversation_window.py`` checks that the dialogue states and the
 predictions of the trained policies are identical. Nothing is deleted: the database
 keeps every event; only what is handed to Rasa for a turn is shorter.
+
+Never cut while Rasa's two-stage fallback waits for an answer ("did you mean…?"): when
+the person then types a clear message, the fallback ends by reverting the message that
+started it, which a cut would have left out. The revert then kept the fallback active,
+the fallback ran again, reverted again, for ever: the message never got an answer and
+its Sanic worker spun until killed (found under a realistic load on 1 December 2026, a
+fallback answered by a new question in the 21st turn). The cut moves back to the
+nearest earlier turn where no fallback is pending.
 """
 
 from __future__ import annotations
@@ -22,7 +30,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_TWO_STAGE_FALLBACK_NAME
 from rasa.shared.core.events import (
     ActionExecuted,
     ActionExecutionRejected,
@@ -50,16 +58,30 @@ def user_turn_starts(events: Sequence[Event]) -> list[int]:
     ]
 
 
-def cut_point(events: Sequence[Event], keep_turns: int = KEEP_TURNS) -> int:
-    """Where the kept turns start, or 0 when the conversation is short enough.
+def cut_candidates(events: Sequence[Event], keep_turns: int = KEEP_TURNS) -> list[int]:
+    """Where the kept turns may start, best first; none when the conversation is short.
 
     Cut only past twice ``keep_turns``, so that the state is recomputed once every
-    ``keep_turns`` turns, not every turn.
+    ``keep_turns`` turns, not every turn; at the ``keep_turns``-th last user turn, else
+    (see ``windowed``) at an earlier one.
     """
     starts = user_turn_starts(events)
     if len(starts) <= 2 * keep_turns:
-        return 0
-    return starts[-keep_turns]
+        return []
+    return starts[len(starts) - keep_turns :: -1]
+
+
+def cut_point(
+    events: Sequence[Event], slots: Iterable[Slot] = (), keep_turns: int = KEEP_TURNS
+) -> tuple[int, DialogueStateTracker | None]:
+    """Where the kept turns start (0: nowhere) and the tracker of the events before it:
+    the first candidate where no two-stage fallback waits for an answer."""
+    slots = list(slots)
+    for cut in cut_candidates(events, keep_turns):
+        before = DialogueStateTracker.from_events("window", list(events[:cut]), slots)
+        if before.active_loop_name != ACTION_TWO_STAGE_FALLBACK_NAME:
+            return cut, before
+    return 0, None
 
 
 def state_events(tracker: DialogueStateTracker) -> list[Event]:
@@ -83,10 +105,10 @@ def windowed(
     """The tracker Rasa gets; the index in ``events`` of the first kept event and the
     state events that replace the ones before it (0 and [] when nothing is replaced)."""
     slots = list(slots)
-    cut = cut_point(events, keep_turns)
-    if not cut:
+    cut, before = cut_point(events, slots, keep_turns)
+    if before is None:
         return DialogueStateTracker.from_events(sender_id, list(events), slots), 0, []
-    state = state_events(DialogueStateTracker.from_events(sender_id, list(events[:cut]), slots))
+    state = state_events(before)
     tracker = DialogueStateTracker.from_events(sender_id, state + list(events[cut:]), slots)
     return tracker, cut, state
 

@@ -1,10 +1,9 @@
 """Side-by-side benchmark: our assistant and stock Rasa on the same data, same machine.
 
 `make bench` runs it. For each variant it starts the real processes and measures:
-cold start (process start → first answer), latency p50/p95 of one conversation (turns
-that call actions included), throughput and p95 at 20 concurrent conversations, peak
-memory of the Rasa process, and the cost of a turn at turn 1 vs the last turns of one long
-conversation. Variants:
+cold start, latency p50/p95 of one conversation, throughput and p95 at 20 concurrent
+conversations (the benchmark's, then people's words: bench/realistic_load.py), peak
+memory, and the cost of a turn at turn 1 vs the last turns of a long conversation:
 
 - ``ours``: our model and pipeline, 1 Sanic worker, SQLite tracker store;
 - ``stock``: Rasa's default pipeline and policies (the configuration Rasa gives a config
@@ -30,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import json
 import os
 import socket
@@ -49,6 +49,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.bench_report import plot, write_report  # noqa: E402
+from bench.realistic_load import realistic_load  # noqa: E402
 from bench.stock import stock_model  # noqa: E402
 
 DEGRADED_HEADER = "X-Assistant-Degraded"  # addons/rest_channel.py: an apology, not a reply
@@ -79,6 +80,8 @@ class Result:
     p95_ms: float = 0.0
     throughput_msg_s: float = 0.0
     concurrent_p95_ms: float = 0.0
+    realistic_msg_s: float = 0.0  # the same in people's words (bench/realistic_load.py)
+    realistic_p95_ms: float = 0.0
     peak_rss_mb: float = 0.0
     turn1_ms: float = 0.0
     turn500_ms: float = 0.0
@@ -209,19 +212,10 @@ class Servers:
             if ours
             else [str(BIN / "rasa")]
         )
+        options = ["run", "--model", str(self.model), "--port", str(rasa_port)]
+        options += ["--credentials", str(self.credentials), "--endpoints", str(self.endpoints)]
         rasa = subprocess.Popen(
-            [
-                *rasa_command,
-                "run",
-                "--model",
-                str(self.model),
-                "--port",
-                str(rasa_port),
-                "--credentials",
-                str(self.credentials),
-                "--endpoints",
-                str(self.endpoints),
-            ],
+            [*rasa_command, *options],
             cwd=ROOT,
             env=env,
             stdout=(self.work / "rasa.log").open("ab"),
@@ -309,6 +303,12 @@ def measure(
             wall = time.perf_counter() - started
             result.throughput_msg_s = len(concurrent) / wall
             result.concurrent_p95_ms = percentile(concurrent, 0.95)
+            real, failed, wall = realistic_load(
+                functools.partial(send, url), f"real-{uuid.uuid4()}"
+            )
+            result.realistic_msg_s = len(real) / wall
+            result.realistic_p95_ms = percentile(real, 0.95)
+            result.errors += failed
             # turn 1 vs turn N of one long conversation
             sender = f"long-{uuid.uuid4()}"
             long: list[float] = []

@@ -42,3 +42,19 @@ def test_a_booking_started_long_ago_goes_on_and_every_turn_is_stored(assistant) 
         conversation.sender,
     )
     assert user_turns([json.loads(row[0]) for row in rows]) == said
+
+
+def test_a_fallback_answered_late_in_a_long_conversation_gets_its_answer(assistant) -> None:
+    """The window's cut once fell between a "did you mean…?" and the typed answer: from
+    then on a fallback answered by a new question looped without end (no answer, a
+    worker spinning). Here the 21st message is such an answer, the cut right there."""
+    conversation = assistant.conversation()
+    for _ in range(10):
+        conversation.say("/greet")
+    assert "?" in conversation.say("/nlu_fallback")  # "did you mean…?"
+    first = conversation.say("/lost_number")  # typed instead of a button
+    assert "carte Vitale" in first
+    for _ in range(7):
+        conversation.say("/greet")
+    assert "?" in conversation.say("/nlu_fallback")
+    assert conversation.say("/lost_number") == first

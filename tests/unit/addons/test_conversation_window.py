@@ -15,6 +15,7 @@ from rasa.shared.core.events import (
     ActionExecuted,
     ActiveLoop,
     BotUttered,
+    DefinePrevUserUtteredFeaturization,
     Event,
     Restarted,
     SessionStarted,
@@ -106,7 +107,7 @@ def states(tracker: DialogueStateTracker, domain: Domain, last: int) -> list:
 
 def test_short_conversations_are_handed_over_whole(domain: Domain) -> None:
     events = long_conversation(2 * KEEP_TURNS)
-    assert cut_point(events) == 0
+    assert cut_point(events, domain.slots) == (0, None)
     tracker, cut, state = windowed("short", events, domain.slots)
     assert cut == 0 and state == [] and len(tracker.events) == len(events)
 
@@ -143,6 +144,65 @@ def test_a_restart_in_the_kept_turns_still_wipes_everything(domain: Domain) -> N
     assert tracker.current_slot_values() == full.current_slot_values()
     assert tracker.get_slot("status") is None and tracker.active_loop_name is None
     assert states(tracker, domain, 6) == states(full, domain, 6)
+
+
+def said(text: str, intent: str) -> list[Event]:
+    """A user turn as Rasa 3.6 logs it (no event for action_extract_slots)."""
+    return [
+        ActionExecuted("action_listen"),
+        UserUttered(text, {"name": intent, "confidence": 0.9}, []),
+        DefinePrevUserUtteredFeaturization(False),
+    ]
+
+
+def fallback_asked(text: str) -> list[Event]:
+    """A message the NLU is unsure of: Rasa's two-stage fallback asks "did you mean…?"."""
+    return [
+        *said(text, "nlu_fallback"),
+        ActionExecuted("action_two_stage_fallback"),
+        ActiveLoop("action_two_stage_fallback"),
+        BotUttered("Votre question porte-t-elle sur… ?"),
+    ]
+
+
+def fallback_answered(text: str, intent: str) -> list[Event]:
+    """The person types a clear message instead: the fallback ends, reverts the message
+    that started it and replays this one (Rasa's TwoStageFallbackAction.deactivate)."""
+    return [
+        *said(text, intent),
+        ActionExecuted("action_two_stage_fallback"),
+        ActiveLoop(None),
+        UserUtteranceReverted(),
+        ActionExecuted("action_listen"),
+        UserUttered(text, {"name": intent, "confidence": 1.0}, []),
+    ]
+
+
+def test_no_cut_while_a_fallback_waits_for_its_answer(domain: Domain) -> None:
+    """The cut used to fall between "did you mean…?" and the typed answer: the revert that
+    ends the fallback could not reach the message before the cut, the fallback stayed
+    active for ever, and the next fallback answered by a new question looped without end
+    (a Sanic worker spinning, the person without an answer)."""
+    events: list[Event] = [ActionExecuted("action_session_start"), SessionStarted()]
+    for n in range(2 * KEEP_TURNS - KEEP_TURNS):
+        events += said(f"merci {n}", "thank") + answer("utter_thank")
+    events += fallback_asked("au chomage depuis 6 mois c toujours la cpam")
+    asked_first = events[-3]
+    events += fallback_answered("il me faudrait le numero de secu", "ambiguous_number")
+    events += answer("action_say_ambiguous_number")
+    # 21 turns in all (the answered fallback counts twice: typed, then replayed): the
+    # KEEP_TURNS-th last one is the answer to the first "did you mean…?"
+    for n in range(KEEP_TURNS - 5):
+        events += said(f"merci encore {n}", "thank") + answer("utter_thank")
+    events += fallback_asked("ma carte vitale a une photo de moi a 20 ans")
+    events += fallback_answered("une faute dans mon nom sur ma carte", "correct_error")
+    full = DialogueStateTracker.from_events("fallback", events, domain.slots)
+    assert full.active_loop_name is None  # the fallback is over: the answer is handled
+    tracker, cut, _state = windowed("fallback", events, domain.slots)
+    assert tracker.active_loop_name is None
+    assert 0 < cut < events.index(asked_first)  # before the first fallback, not inside
+    assert states(tracker, domain, 6) == states(full, domain, 6)
+    assert tracker.latest_message.intent_name == "correct_error"
 
 
 def stored_texts(url: str, sender: str) -> list[str]:
