@@ -10,6 +10,7 @@ from __future__ import annotations
 from addons import (
     action_http,
     action_limit,
+    action_payload,
     action_validation,
     event_types,
     gc_freeze,
@@ -33,6 +34,7 @@ def install() -> None:
     action_validation.install()  # action answers checked with a validator built once
     action_http.install()  # the action server called over kept-alive connections
     action_limit.install()  # a message runs a bounded number of actions, whatever its events
+    action_payload.install()  # the action server sent the last two user turns, not every event
     nlu.install()  # spaCy loaded once, without the components nothing reads (named entities)
     ted_on_demand.install()  # TED run only when its prediction can win
     event_types.install()  # stored events' classes found in a table, not a tree walk

@@ -106,3 +106,20 @@ def test_asking_for_a_language_by_name_changes_it(text: str, current: str, expec
 def test_an_unknown_language_slot_starts_in_french() -> None:
     assert conversation_language("ok", None) == FRENCH
     assert conversation_language("ok", "de") == FRENCH
+
+
+def test_each_message_is_read_once_for_all_the_actions_of_its_turn(monkeypatch) -> None:
+    import secu.language as language
+
+    text = "hello, I lost my carte Vitale, how do I get my number back?"
+    calls: list[str] = []
+    real_detect = language.detect
+    monkeypatch.setattr(language, "detect", lambda t, r: calls.append(t) or real_detect(t, r))
+    monkeypatch.setattr(language, "_DETECTED", {})
+    answers = [conversation_language(text, FRENCH) for _ in range(4)]
+    assert answers == [ENGLISH] * 4 and calls == [text]
+    other_rules = language.LanguageRules.from_data(
+        language.read_yaml(language.get_settings().knowledge_dir / "language.yml")
+    )
+    assert conversation_language(text, FRENCH, rules=other_rules) == ENGLISH
+    assert calls == [text, text]  # other rules: read again, not taken from the first
