@@ -258,7 +258,12 @@ _DETECTED: dict[str, tuple[LanguageRules, str | None]] = {}
 def detected(text: str, rules: LanguageRules) -> str | None:
     """``detect``, once per message and rules: the two to four actions that answer a
     message each read its language, and the detector is most of the action server's
-    time for a long message (a quarter of its CPU under a realistic load, 1 Dec. 2026)."""
+    time for a long message (a quarter of its CPU under a realistic load, 1 Dec. 2026).
+    A message with a NIR-shaped number in it is read each time, never remembered."""
+    from secu.nir.scan import redact  # here: secu.nir reads this module at its import
+
+    if redact(text) != text:  # a NIR is read, then forgotten: never kept (docs/privacy.md)
+        return detect(text, rules)
     known = _DETECTED.get(text)
     if known is not None and known[0] is rules:
         return known[1]

@@ -123,3 +123,17 @@ def test_each_message_is_read_once_for_all_the_actions_of_its_turn(monkeypatch) 
     )
     assert conversation_language(text, FRENCH, rules=other_rules) == ENGLISH
     assert calls == [text, text]  # other rules: read again, not taken from the first
+
+
+def test_a_message_with_a_nir_is_never_remembered(monkeypatch) -> None:
+    import secu.language as language
+    from tests.nirs import with_key
+
+    monkeypatch.setattr(language, "_DETECTED", {})
+    number = with_key("1850578006084")
+    for text in (f"hello, is my number {number} right?", f"my number is {number[:7]} {number[7:]}"):
+        assert conversation_language(text, FRENCH) == ENGLISH
+        assert conversation_language(text, FRENCH) == ENGLISH
+    assert language._DETECTED == {}
+    conversation_language("hello, is my number right?", FRENCH)
+    assert list(language._DETECTED) == ["hello, is my number right?"]
