@@ -63,7 +63,7 @@ def cut_candidates(events: Sequence[Event], keep_turns: int = KEEP_TURNS) -> lis
 
     Cut only past twice ``keep_turns``, so that the state is recomputed once every
     ``keep_turns`` turns, not every turn; at the ``keep_turns``-th last user turn, else
-    (see ``windowed``) at an earlier one.
+    (see ``cut_point``) at an earlier one.
     """
     starts = user_turn_starts(events)
     if len(starts) <= 2 * keep_turns:

@@ -27,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.bench_turns import CONVERSATION  # noqa: E402
+from bench.realistic_load import held_out_messages  # noqa: E402
 
 PARTS = {
     "NLU (spaCy, featurizers, DIET)": ("rasa/nlu/", "spacy/", "thinc/"),
@@ -139,13 +140,8 @@ def unseen_messages(limit: int) -> list[str]:
     """The realistic held-out messages (tests/nlu_real: people's own words, never trained
     on), the first ``limit`` of them: each is new to the process, so no cache of spaCy or
     of the policies has seen it, as with real users (the benchmark conversation repeats
-    its ten messages)."""
-    from rasa.shared.nlu.training_data.loading import load_data
-
-    texts: list[str] = []
-    for path in sorted((ROOT / "tests" / "nlu_real").glob("*.yml")):
-        texts += [m.get("text") for m in load_data(str(path)).intent_examples]
-    return list(dict.fromkeys(texts))[:limit]
+    its ten messages). Read as `make bench`'s load in people's words reads them."""
+    return held_out_messages()[:limit]
 
 
 async def cpu_per_unseen_message(agent, texts: list[str]) -> str:
