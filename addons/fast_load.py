@@ -49,7 +49,7 @@ from rasa.utils.tensorflow.constants import FEATURIZERS, SENTENCE, SEQUENCE
 from rasa.utils.tensorflow.model_data import RasaModelData
 from rasa.utils.tensorflow.models import RasaModel
 
-from addons import diet_numpy, diet_weights, fast_training, ted_weights
+from addons import diet_chunks, diet_numpy, diet_weights, fast_training, ted_weights
 from addons.fast_training import LENGTH_CHUNKS, TRACED_ONCE, TracedOnce
 from addons.ted_numpy import NumpyTED
 from addons.ted_on_demand import DeferredPrediction
@@ -276,7 +276,7 @@ class FastLoadingDIETClassifier(DIETClassifier):
     def train(self, training_data: TrainingData) -> Resource:
         if not self.component_config.get(LENGTH_CHUNKS):
             return super().train(training_data)
-        with fast_training.sorted_batches():
+        with diet_chunks.sorted_batches():
             return super().train(training_data)
 
     @classmethod

@@ -1,23 +1,8 @@
 """DIET and TED trained faster, on Rasa's batches and losses.
 
-Rasa pads every message of a batch to the longest one. Our training messages are 12
-tokens long on average and up to 50 (the long messages that tell a situation first): in
-a batch of 160, DIET's dense layers and transformer computed 3.3 positions for each real
-one (the sentence's included), most of its training time; cut into four chunks, 1.36.
-
-Grouping whole batches by length (tried on 29 November 2026) removed the padding but
-changed what a batch is: DIET's intent loss compares each message with the other
-messages of its batch, and batches of similar lengths are batches of similar intents;
-the held-out F1 fell below its minimum. Here the batches stay Rasa's, example for
-example: ``SortedBatchGenerator`` only sorts each batch by length (an order inside a
-batch that nothing in the loss depends on), and ``chunked_sequences`` combines the
-batch's features as Rasa does, then runs the dense layers and the transformer on a few
-consecutive chunks of the sorted batch, each cut to its own longest message, and pads
-the outputs back to the batch's length. The loss is computed on the whole batch as Rasa
-computes it: the outputs at every real position are what they would have been on the
-padded batch (the transformer masks padded positions), so the loss is the same function
-of the weights; only the floating-point order of sums and the dropout's random draws
-differ. Used by ``addons.fast_load.FastLoadingDIETClassifier`` when its
+``ChunkedTraining`` computes DIET's training loss with its sequence layer run on chunks
+of each batch sorted by length (addons/diet_chunks.py): the same loss as Rasa's, without
+most of the padding; used by ``addons.fast_load.FastLoadingDIETClassifier`` when its
 ``length_chunks`` option is set (config.yml).
 
 ``TracedOnce`` creates the variables before Keras traces the training step, which
@@ -31,12 +16,9 @@ training (it only fed a progress-bar metric).
 
 from __future__ import annotations
 
-import contextlib
-import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
 import tensorflow as tf
 from rasa.shared.nlu.constants import (
     ENTITY_ATTRIBUTE_GROUP,
@@ -44,124 +26,16 @@ from rasa.shared.nlu.constants import (
     ENTITY_ATTRIBUTE_TYPE,
     TEXT,
 )
-from rasa.utils import train_utils
 from rasa.utils.tensorflow.constants import (
     ENTITY_RECOGNITION,
     INTENT_CLASSIFICATION,
     MASKED_LM,
     SENTENCE,
     SEQUENCE,
-    SEQUENCE_LENGTH,
 )
 from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator
-from rasa.utils.tensorflow.model_data import Data
 
-from addons import crf_norm
-
-CHUNK_SHARES = (0.5, 0.75, 0.9)
-"""Where a sorted batch is cut, as shares of its size, for four chunks: the short half
-together, the long tail apart (most messages are short, a few very long)."""
-
-
-def within_batches(lengths: np.ndarray, batch_size: int) -> np.ndarray:
-    """A permutation of ``range(len(lengths))`` that sorts each consecutive window of
-    ``batch_size`` (a batch of Rasa's generator) by length and moves nothing across
-    windows.
-
-    >>> within_batches(np.array([5, 1, 9, 2, 8, 3, 7]), batch_size=3).tolist()
-    [1, 0, 2, 3, 5, 4, 6]
-    """
-    count = len(lengths)
-    window = max(1, batch_size)
-    pieces = [
-        start + np.argsort(lengths[start : start + window], kind="stable")
-        for start in range(0, count, window)
-    ]
-    return np.concatenate(pieces) if pieces else np.array([], dtype=int)
-
-
-def chunk_bounds(size: tf.Tensor, shares: Sequence[float] = CHUNK_SHARES) -> list[tf.Tensor]:
-    """The starts of the chunks and the end of the last one, for a batch of ``size``.
-
-    >>> [int(x) for x in chunk_bounds(tf.constant(256))]
-    [0, 128, 192, 230, 256]
-    """
-    size = tf.cast(size, tf.float64)
-    cuts = [tf.cast(tf.math.floor(size * share), tf.int32) for share in shares]
-    return [tf.constant(0), *cuts, tf.cast(size, tf.int32)]
-
-
-class SortedBatchGenerator(RasaBatchDataGenerator):
-    """Rasa's batch generator, each batch's messages in the order of their length."""
-
-    def _shuffle_and_balance(self, batch_size: int) -> Data:
-        data = super()._shuffle_and_balance(batch_size)
-        lengths = data.get(TEXT, {}).get(SEQUENCE_LENGTH)
-        if not lengths or not batch_size:
-            return data
-        order = within_batches(np.asarray(lengths[0]).reshape(-1), batch_size)
-        return self.model_data._data_for_ids(data, order)
-
-
-@contextlib.contextmanager
-def sorted_batches() -> Iterator[None]:
-    """Within the block, Rasa's training builds ``SortedBatchGenerator``s."""
-    original = train_utils.RasaBatchDataGenerator
-    train_utils.RasaBatchDataGenerator = SortedBatchGenerator  # type: ignore[misc]
-    try:
-        yield
-    finally:
-        train_utils.RasaBatchDataGenerator = original  # type: ignore[misc]
-
-
-def chunked_sequences(
-    layer: tf.keras.layers.Layer,
-    sequence_features: Sequence[tf.Tensor | tf.SparseTensor],
-    sentence_features: Sequence[tf.Tensor | tf.SparseTensor],
-    lengths: tf.Tensor,
-    training: bool,
-    shares: Sequence[float] = CHUNK_SHARES,
-) -> tuple[tf.Tensor, tf.Tensor]:
-    """Rasa's sequence layer (``RasaSequenceLayer``, without its masked language model)
-    with its dense layers and transformer run on chunks of the batch, each cut to its
-    longest message: its outputs and its mask of real positions, as the layer returns
-    them for the whole batch (``[batch, positions + 1, units]``, the sentence features
-    after each message's tokens), zeros where the layer's outputs are padding. The
-    features are combined on the whole batch: their sparse layers cost what their
-    non-zero values cost, padding or not, and their gradient is one dense matrix a
-    batch however many chunks. Any order is right; a batch sorted by length is fast."""
-    combined, mask = layer._tf_layers[layer.FEATURE_COMBINING](
-        (sequence_features, sentence_features, lengths), training=training
-    )
-    total = tf.shape(combined)[1]
-    real = tf.cast(tf.reduce_sum(mask, axis=[1, 2]), tf.int32)  # positions of each row
-    bounds = chunk_bounds(tf.shape(combined)[0], shares)
-    sizes = tf.stack([end - start for start, end in itertools.pairwise(bounds)])
-    count = len(bounds) - 1
-    outputs, masks = [], []
-    for chunk, chunk_mask, chunk_real in zip(
-        tf.split(combined, sizes, num=count),
-        tf.split(mask, sizes, num=count),
-        tf.split(real, sizes, num=count),
-        strict=True,
-    ):
-        positions = tf.reduce_max(tf.concat([chunk_real, [1]], 0))
-        chunk, chunk_mask = chunk[:, :positions], chunk_mask[:, :positions]
-        # one row of zeros, all padding, after the chunk's rows: TensorFlow's transformer
-        # fails on a chunk without rows (a batch smaller than the chunks)
-        blank = tf.zeros([1, positions, 1])
-        x = tf.concat([chunk, tf.zeros([1, positions, tf.shape(chunk)[2]])], 0)
-        x = layer._tf_layers[layer.FFNN](x, training)
-        if layer._has_transformer:
-            x, _ = layer._tf_layers[layer.TRANSFORMER](
-                x, 1 - tf.concat([chunk_mask, blank], 0), training
-            )
-            x = tf.nn.gelu(x)
-        padding = [[0, 0], [0, total - positions], [0, 0]]
-        outputs.append(tf.pad(x[:-1] * chunk_mask, padding))
-        masks.append(tf.pad(chunk_mask, padding))
-    return tf.concat(outputs, 0), tf.concat(masks, 0)
-
+from addons import crf_norm, diet_chunks
 
 TRACED_ONCE = "traced_once"
 """DIET's and TED's option: their variables created before Keras traces the training step
@@ -183,7 +57,7 @@ class ChunkedTraining:
             return super().batch_loss(batch_in)  # type: ignore[misc]
         data = model.batch_to_model_data_format(batch_in, model.data_signature)
         lengths = model._get_sequence_feature_lengths(data, TEXT)
-        transformed, mask = chunked_sequences(
+        transformed, mask = diet_chunks.chunked_sequences(
             model._tf_layers[f"sequence_layer.{model.text_name}"],
             data[TEXT][SEQUENCE], data[TEXT][SENTENCE], lengths, model._training, shares,
         )  # fmt: skip

@@ -1,6 +1,7 @@
-"""DIET trained without its batches' padding (addons/fast_training.py): Rasa's batches,
-example for example, only sorted inside; the sequence layer on chunks giving the whole
-batch's outputs and the same loss as Rasa's; the switch really reaching the training."""
+"""DIET trained without its batches' padding (addons/diet_chunks.py,
+addons/fast_training.py): Rasa's batches, example for example, only sorted inside; the
+sequence layer on chunks giving the whole batch's outputs and the same loss as Rasa's;
+the switch really reaching the training."""
 
 from __future__ import annotations
 
@@ -16,11 +17,17 @@ from rasa.engine.graph import ExecutionContext, GraphSchema  # noqa: E402
 from rasa.engine.storage.local_model_storage import LocalModelStorage  # noqa: E402
 from rasa.engine.storage.resource import Resource  # noqa: E402
 from rasa.nlu.classifiers.diet_classifier import DIET  # noqa: E402
+from rasa.nlu.constants import TOKENS_NAMES  # noqa: E402
 from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (  # noqa: E402
     CountVectorsFeaturizer,
 )
 from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer  # noqa: E402
-from rasa.shared.nlu.constants import TEXT  # noqa: E402
+from rasa.shared.nlu.constants import (  # noqa: E402
+    FEATURE_TYPE_SENTENCE,
+    FEATURE_TYPE_SEQUENCE,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.features import Features  # noqa: E402
 from rasa.shared.nlu.training_data.message import Message  # noqa: E402
 from rasa.shared.nlu.training_data.training_data import TrainingData  # noqa: E402
 from rasa.utils import train_utils  # noqa: E402
@@ -32,16 +39,15 @@ from rasa.utils.tensorflow.constants import (  # noqa: E402
 from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator  # noqa: E402
 from rasa.utils.tensorflow.model_data import FeatureArray, RasaModelData  # noqa: E402
 
-from addons import fast_training  # noqa: E402
+from addons import diet_chunks, fast_training  # noqa: E402
+from addons.diet_chunks import SortedBatchGenerator, sorted_batches  # noqa: E402
 from addons.fast_load import FastLoadingDIETClassifier, FastLoadingTEDPolicy  # noqa: E402
 from addons.fast_training import (  # noqa: E402
     LEAN_STEPS,
     LENGTH_CHUNKS,
     TRACED_ONCE,
-    SortedBatchGenerator,
     fused_adam,
     merged_gradient,
-    sorted_batches,
 )
 
 LABEL = "label"
@@ -102,7 +108,7 @@ def test_the_switch_reaches_rasas_training_and_is_undone() -> None:
 
 def test_chunks_of_any_batch_size() -> None:
     for size in (1, 2, 3, 7, 64, 255):
-        bounds = [int(x) for x in fast_training.chunk_bounds(tf.constant(size))]
+        bounds = [int(x) for x in diet_chunks.chunk_bounds(tf.constant(size))]
         assert bounds[0] == 0 and bounds[-1] == size
         assert bounds == sorted(bounds)
 
@@ -148,13 +154,27 @@ def featurised(data: TrainingData, tmp: Path, **count_vectors: Any) -> tuple[Any
     return storage, context
 
 
+def with_dense_features(data: TrainingData, units: int = 6, seed: int = 4) -> TrainingData:
+    """``data`` (tokenised) with a dense feature of ``units`` for each token and one for
+    each message besides its sparse ones, as spaCy's vectors give the pipeline's."""
+    rng = np.random.default_rng(seed)
+    for message in data.training_examples:
+        tokens = len(message.get(TOKENS_NAMES[TEXT]))
+        for kind, rows in ((FEATURE_TYPE_SEQUENCE, tokens), (FEATURE_TYPE_SENTENCE, 1)):
+            values = rng.normal(size=(rows, units)).astype(np.float32)
+            message.add_features(Features(values, kind, TEXT, "dense"))
+    return data
+
+
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, RasaModelData]:
-    """A DIET of ours trained two epochs with chunks, and its training data's batch."""
+    """A DIET of ours trained two epochs with chunks, and its training data's batch: its
+    messages with sparse and dense features, as the pipeline's."""
     data = training_data()
     storage, context = featurised(
         data, tmp_path_factory.mktemp("diet"), analyzer="char_wb", min_ngram=2, max_ngram=3
     )
+    with_dense_features(data)
     config = {**FastLoadingDIETClassifier.get_default_config(), "epochs": 2,
               "random_seed": 1, LENGTH_CHUNKS: [0.5, 0.75, 0.9],
               "number_of_transformer_layers": 1, "transformer_size": 32}  # fmt: skip
@@ -220,8 +240,10 @@ def test_outputs_at_real_positions_are_rasas(trained: tuple[Any, RasaModelData])
     layer = model._tf_layers[f"sequence_layer.{model.text_name}"]
     lengths = model._get_sequence_feature_lengths(tf_data, TEXT)
     inputs = (tf_data[TEXT][SEQUENCE], tf_data[TEXT]["sentence"], lengths)
+    for features in inputs[:2]:  # sparse and dense, as the pipeline's
+        assert {isinstance(feature, tf.SparseTensor) for feature in features} == {True, False}
     expected, _, expected_mask, *_ = layer(inputs, training=False)
-    outputs, mask = fast_training.chunked_sequences(layer, *inputs, training=False)
+    outputs, mask = diet_chunks.chunked_sequences(layer, *inputs, training=False)
     assert outputs.shape == expected.shape
     np.testing.assert_array_equal(mask.numpy(), expected_mask.numpy())
     real = expected_mask.numpy()[..., 0] == 1
@@ -242,9 +264,9 @@ def test_training_with_chunks_goes_through_them(
 ) -> None:
     model, data = trained
     calls = []
-    original = fast_training.chunked_sequences
+    original = diet_chunks.chunked_sequences
     monkeypatch.setattr(
-        fast_training, "chunked_sequences",
+        diet_chunks, "chunked_sequences",
         lambda *args, **kwargs: calls.append(1) or original(*args, **kwargs),
     )  # fmt: skip
     model._training = True
