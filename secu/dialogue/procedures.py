@@ -36,7 +36,8 @@ from secu.text import fold
 
 YES_OR_NO = ("affirm", "deny", "dont_know")
 # The first word of a typed reply that says yes or no whatever follows ("oui je suis né à
-# Lille", "no, in Algeria"): read so when the NLU was unsure of the rest.
+# Lille", "no, in Algeria"): read so when the NLU was unsure of the rest or took it for a
+# statement.
 LEADING_YES = frozenset({"oui", "ouais", "ouai", "ouep", "yes", "yeah", "yep", "yup"})
 LEADING_NO = frozenset({"non", "nan", "no", "nope", "nah"})
 UNSURE = "nlu_fallback"  # the NLU was unsure: a reply only when its words tell one
@@ -108,10 +109,11 @@ def read_as_button(turn: Turn, known: Situations) -> Turn:
 
 
 def leading_yes_or_no(turn: Turn, asked: Topic) -> Turn:
-    """An unsure turn that starts with "oui" or "non", read as that answer to the topic's
-    yes-or-no question ("oui je suis ne a lille" to "Êtes-vous né(e) en France ?"); the
-    turn unchanged otherwise."""
-    if turn.intent != UNSURE:
+    """A turn the NLU was unsure of, or read as a statement (``inform``), that starts with
+    "oui" or "non": that answer to the topic's yes-or-no question ("oui je suis ne a
+    lille" to "Êtes-vous né(e) en France ?", whether the NLU weighs the "oui" or the city
+    more); the turn unchanged otherwise."""
+    if turn.intent not in (UNSURE, "inform"):
         return turn
     words = fold(turn.text).split()
     first = words[0] if words else ""

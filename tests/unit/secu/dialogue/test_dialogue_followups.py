@@ -198,14 +198,16 @@ def test_a_correction_to_the_question_picks_the_situation_it_names(session: Sess
         ("no, in Algeria", "ne_etranger"),
     ],
 )
-def test_an_unsure_reply_starting_with_yes_or_no_answers_the_question(
-    session: Session, text: str, situation: str
+@pytest.mark.parametrize("intent", ["nlu_fallback", "inform"])
+def test_a_reply_starting_with_yes_or_no_answers_the_question(
+    session: Session, text: str, situation: str, intent: str
 ) -> None:
     """The NLU unsure between "oui" and a statement ("oui je suis né à Lille": affirm or
-    inform): the first word answers "Êtes-vous né(e) en France ?"."""
+    inform), or taking it for the statement: the first word answers "Êtes-vous né(e) en
+    France ?" (not the caisse of Lille)."""
     slots = {"topic": "correct_error", "topic_question": True, "procedure": "correct_error"}
     unsure = procedure_reply(
-        session, Turn(text=text, intent="nlu_fallback", slots=slots), get_situations(),
+        session, Turn(text=text, intent=intent, slots=slots), get_situations(),
         get_geography(),
     )  # fmt: skip
     sure = procedure_reply(
