@@ -1,4 +1,5 @@
-"""DIET's training time, Rasa's way and with our training options (addons/fast_training.py).
+"""DIET's training time, Rasa's way and with our training options (addons/fast_training.py,
+addons/diet_chunks.py).
 
 `make bench-training` runs it. It trains the NLU part of config.yml with DIET's epochs
 cut to ``--epochs``, once as configured with ``length_chunks: []`` and
