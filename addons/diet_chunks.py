@@ -126,11 +126,12 @@ def chunked_sequences(
     )  # fmt: skip
     outputs, masks = [], []
     for chunk_sequence, chunk_sentence, chunk_lengths in chunks:
-        longest = tf.reduce_max(tf.concat([chunk_lengths, [0]], 0))
+        chunk_lengths = tf.concat([chunk_lengths, [0]], 0)  # the blank row's
+        longest = tf.reduce_max(chunk_lengths)
         inputs = (
             [with_blank_row(f[:, :longest]) for f in chunk_sequence],
             [with_blank_row(f) for f in chunk_sentence],
-            tf.concat([chunk_lengths, [0]], 0),
+            chunk_lengths,
         )
         x, mask = combining(inputs, training=training)
         x = layer._tf_layers[layer.FFNN](x, training)
