@@ -15,7 +15,7 @@ from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 
 from addons import rule_cache
-from addons.rule_cache import ORIGINAL_POSSIBLE_KEYS, get_possible_keys
+from addons.rule_cache import ORIGINAL_POSSIBLE_KEYS, compiled_possible_keys, get_possible_keys
 
 ACTIONS = ["action_listen", "utter_greet", "action_lookup_procedure", "contact_form", None]
 INTENTS = ["greet", "lost_number", "born_abroad", "thank", "inform"]
@@ -26,6 +26,8 @@ def state(rng: random.Random) -> dict[str, dict[str, Any]]:
     action = rng.choice(ACTIONS)
     if action:
         result["prev_action"] = {"action_name": action}
+    elif rng.random() < 0.3:  # a bot's text as the previous action (end-to-end stories)
+        result["prev_action"] = {"action_text": rng.choice(["Bonjour !", "Au revoir."])}
     if rng.random() < 0.7:
         result["user"] = {"intent": rng.choice(INTENTS)}
         if rng.random() < 0.3:
@@ -68,6 +70,22 @@ def test_same_rules_as_rasa_on_generated_dialogues(tmp_path: Path) -> None:
             assert ours == ORIGINAL_POSSIBLE_KEYS(made, lookup, dialogue)
             found_any += bool(ours)
     assert found_any > 200 and hits > 500  # rules really apply, the cache is really read
+
+
+def test_compiled_rules_find_rasas_rules_in_rasas_order(tmp_path: Path) -> None:
+    """On a miss the rules are checked in a compiled form: the same set as Rasa's, which
+    iterates in the same order (Rasa picks the first of the longest rules it yields)."""
+    rng = random.Random(7)
+    made = policy(tmp_path, rng)
+    several = 0
+    for _ in range(1500):
+        dialogue = [state(rng) for _ in range(rng.randint(0, 12))]
+        for lookup in made.lookup.values():
+            ours = compiled_possible_keys(made, lookup, dialogue)
+            theirs = ORIGINAL_POSSIBLE_KEYS(made, lookup, dialogue)
+            assert list(ours) == list(theirs)
+            several += len(theirs) > 1
+    assert several > 100  # orders that could differ were compared
 
 
 def test_the_cache_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
