@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -43,10 +44,12 @@ ENGLISH_MONTHS = (
 )
 
 
+@lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """Lower-case, accents removed, every run of non-alphanumerics as one space.
 
-    'Saint-Étienne' and 'saint etienne' fold to the same key.
+    'Saint-Étienne' and 'saint etienne' fold to the same key. Remembered for the last
+    texts: a message is matched against several keyword lists in a turn.
     """
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
@@ -110,17 +113,32 @@ class Keywords:
             )
         )
 
+    @cached_property
+    def _alternatives(self) -> tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]:
+        """Each key's keywords as one pattern (one search a key, not one a keyword): a
+        text holds one of the keywords exactly when it holds their alternation."""
+        return tuple((key, either(patterns)) for key, patterns in self.entries)
+
     def first(self, text: str) -> str | None:
         """The first key one of whose keywords is in ``text`` (any case, any accents)."""
         folded = fold(text)
-        for key, patterns in self.entries:
+        for key, patterns in self._alternatives:
             if any(p.search(folded) for p in patterns):
                 return key
         return None
 
     def tells(self, key: str, text: str) -> bool:
         folded = fold(text)
-        return any(p.search(folded) for k, patterns in self.entries if k == key for p in patterns)
+        return any(
+            p.search(folded) for k, patterns in self._alternatives if k == key for p in patterns
+        )
+
+
+def either(patterns: tuple[re.Pattern[str], ...]) -> tuple[re.Pattern[str], ...]:
+    """``patterns`` as one alternation, when they share their flags (else as they are)."""
+    if len(patterns) < 2 or any(p.flags != patterns[0].flags for p in patterns):
+        return patterns
+    return (re.compile("|".join(f"(?:{p.pattern})" for p in patterns), patterns[0].flags),)
 
 
 def content_parts(folder: Path, kind: str) -> list[Path]:

@@ -74,8 +74,16 @@ class Situations:
     def typed_choice(self, question: str, text: str) -> str | None:
         """The payload of the button of ``question`` that a typed answer tells: the first
         whose words are in the message, or None."""
-        choices = self.typed.get(question, ())
-        return Keywords(tuple((c.payload, c.patterns) for c in choices)).first(text)
+        keywords = self._typed_keywords.get(question)
+        return keywords.first(text) if keywords is not None else None
+
+    @cached_property
+    def _typed_keywords(self) -> dict[str, Keywords]:
+        """Each question's buttons as keywords, in the order of its buttons."""
+        return {
+            question: Keywords(tuple((c.payload, c.patterns) for c in choices))
+            for question, choices in self.typed.items()
+        }
 
     @cached_property
     def _keywords(self) -> dict[str, Keywords]:
