@@ -268,23 +268,6 @@ _BELOW_ONE = np.nextafter(np.float32(1.0), np.float32(0.0))  # 0.99999994
 _HALF_ULP_AT_ONE = 2.0**-24  # float32: 1 + x rounds to 1 when x is less than this
 
 
-def _saturates(column: Array) -> bool:
-    """Whether TensorFlow's float32 softmax of ``column`` gives exactly 1.0 for its
-    largest element, whatever the order its sum was taken in; Ambiguous if that order
-    (or a rounding of ``exp``) can decide it.
-
-    The largest element's probability is 1 / (1 + t), t the sum of the others'
-    exponentials relative to it: exactly 1.0 if every partial sum of t stays under half
-    a unit in the last place of 1, never if one term alone exceeds it."""
-    terms = np.exp(column.astype(np.float64) - float(column.max()))
-    terms[int(np.argmax(column))] = 0.0
-    if terms.max() >= _HALF_ULP_AT_ONE * (1 + 1e-3):
-        return False
-    if terms.sum() < _HALF_ULP_AT_ONE * (1 - 1e-3):
-        return True
-    raise Ambiguous("a CRF confidence within a rounding of 1.0")
-
-
 TF_PACKET = 8
 """Floats TensorFlow's CPU kernels handle at once with AVX (16 with AVX-512). Its softmax
 along the CRF's previous-tag axis multiplies by reciprocals of the sums taken a packet at
@@ -301,14 +284,39 @@ def packet_rule(tags: int) -> Array:
     return exact
 
 
-def _tf_softmax_max(column: Array, exact_one: bool) -> np.float32:
-    """The largest softmax of ``column`` (the scores into a tag from each previous tag)
-    as TensorFlow computes it in the CRF's decoding, to the last bit where it is 1.0;
-    ``exact_one``: whether TensorFlow gives exactly 1.0 for that tag when it saturates."""
-    below_one = min(np.float32(softmax(column).max()), _BELOW_ONE)
-    if not exact_one:  # the approximate reciprocal
-        return below_one
-    return np.float32(1.0) if _saturates(column) else below_one
+def _softmax_maxima(rows: Array) -> Array:
+    """The largest softmax of each row (rows, tags), each computed as ``softmax`` computes
+    one row alone (the same element-wise operations and row sums)."""
+    return softmax(rows, axis=-1).max(axis=-1)
+
+
+def _saturation(rows: Array) -> Array:
+    """For each row, whether TensorFlow's float32 softmax gives exactly 1.0 for its largest
+    element whatever the order its sum was taken in: 1 (yes), 0 (no), -1 where that order
+    (or a rounding of ``exp``) can decide it (``Ambiguous`` if the row is used).
+
+    The largest element's probability is 1 / (1 + t), t the sum of the others'
+    exponentials relative to it: exactly 1.0 if every partial sum of t stays under half
+    a unit in the last place of 1, never if one term alone exceeds it."""
+    terms = np.exp(rows.astype(np.float64) - rows.max(axis=-1, keepdims=True))
+    np.put_along_axis(terms, rows.argmax(axis=-1)[:, None], 0.0, axis=-1)
+    above = terms.max(axis=-1) >= _HALF_ULP_AT_ONE * (1 + 1e-3)
+    below = terms.sum(axis=-1) < _HALF_ULP_AT_ONE * (1 - 1e-3)
+    return np.where(above, 0, np.where(below, 1, -1))
+
+
+def _viterbi(potentials: Array, transitions: Array, length: int) -> tuple[Array, Array]:
+    """The forward pass over the first ``length`` positions: each step's scores (next
+    tag, previous tag), and the last position's scores."""
+    tags = transitions.shape[0]
+    into = np.ascontiguousarray(transitions.T)  # (next, previous): rows reduced, faster
+    steps = np.empty((length - 1, tags, tags), dtype=np.float32)
+    state = potentials[0]
+    for position in range(1, length):
+        scores = steps[position - 1]
+        np.add(into, state, out=scores)
+        state = potentials[position] + scores.max(axis=1)
+    return steps, state
 
 
 def crf_decode(
@@ -340,32 +348,46 @@ def crf_decode(
         ids[0] = int(np.argmax(potentials[0]))
         confidences[0] = softmax(potentials[0]).max()
         return ids, confidences
-    state = potentials[0]
-    backpointers, step_scores = [], []
-    for position in range(1, length):  # forward: Viterbi with softmax confidences
-        transition_scores = state[:, None] + transitions  # (previous, next)
-        backpointers.append(np.argmax(transition_scores, axis=0))
-        step_scores.append(transition_scores)
-        state = potentials[position] + transition_scores.max(axis=0)
+    steps, state = _viterbi(potentials, transitions, length)
     tag = int(np.argmax(state))
     ids[length - 1] = tag
     confidences[length - 1] = softmax(state).max()
-    index = tag  # Rasa's scan over the confidences starts from the last tag...
+    pointers = steps.argmax(axis=2).tolist()  # the best previous tag of each next tag
     for position in range(length - 2, -1, -1):
-        tag = int(backpointers[position][tag])
+        tag = pointers[position][tag]
         ids[position] = tag
-        # ...and carries each confidence it gathers as the index of the next
-        column = step_scores[position][:, index]
-        if position == 0:  # the last one gathered is not carried further
-            confidences[0] = softmax(column).max()
-            break
-        if exact_ones is None:
-            exact_ones = packet_rule(transitions.shape[0])
-        try:
-            confidences[position] = _tf_softmax_max(column, bool(exact_ones[index]))
-        except Ambiguous:
-            if step_maxima is None:
-                raise
-            confidences[position] = step_maxima(step_scores[position])[index]
-        index = 1 if confidences[position] == 1.0 else 0
+    if length > 1:
+        _scan_confidences(steps, int(ids[length - 1]), confidences, exact_ones, step_maxima)
     return ids, confidences
+
+
+def _scan_confidences(
+    steps: Array,
+    last: int,
+    confidences: Array,
+    exact_ones: Array | None,
+    step_maxima: Callable[[Array], Array] | None,
+) -> None:
+    """Rasa's backward scan: from the last tag's scores, each confidence gathered carried
+    as the index of the next one (1 after exactly 1.0, else 0). The three rows it can
+    read at each step (tags 0 and 1, the last tag) are computed for every step at once,
+    then the scan picks, with Python numbers of the same values."""
+    tags = steps.shape[1]
+    exact = (packet_rule(tags) if exact_ones is None else exact_ones).tolist()
+    rows = np.ascontiguousarray(steps[:, [0, min(1, tags - 1), last], :])  # (steps, 3, tags)
+    maxima = _softmax_maxima(rows.reshape(-1, tags)).reshape(-1, 3).tolist()
+    saturated = _saturation(rows.reshape(-1, tags)).reshape(-1, 3).tolist()
+    below_one = float(_BELOW_ONE)
+    slot = 2  # the last tag's row first
+    for position in range(len(steps) - 1, 0, -1):
+        confidence = min(maxima[position][slot], below_one)
+        index = last if slot == 2 else slot
+        if exact[index] and saturated[position][slot] == 1:
+            confidence = 1.0
+        elif exact[index] and saturated[position][slot] == -1:
+            if step_maxima is None:
+                raise Ambiguous("a CRF confidence within a rounding of 1.0")
+            confidence = float(step_maxima(steps[position].T)[index])
+        confidences[position] = confidence
+        slot = 1 if confidence == 1.0 else 0
+    confidences[0] = maxima[0][slot]  # the last one gathered is not carried further
