@@ -10,6 +10,8 @@ events, the domain and the three arguments; between two predictions the events c
 So the states are kept on the tracker with what they were computed from (the number of
 events and the last event itself, the domain, the arguments), and reused while these
 are the same: a new event, a reverted one or another domain makes them computed again.
+The events that apply (``applied_events``: what undos and restarts leave) are found
+once for all the arguments.
 The caller gets its own copy of each state (the featurizers edit the last one), made of
 the same values.
 
@@ -108,11 +110,14 @@ def scanned_states(
     omit_unset_slots: bool = False,
     ignore_rule_only_turns: bool = False,
     rule_only_data: dict[str, Any] | None = None,
+    applied: list[Event] | None = None,
 ) -> list[State]:
     """``Domain.states_for_tracker_history``, resumed from where the conversation's last
-    scan stopped when its events begin with the ones that scan saw."""
+    scan stopped when its events begin with the ones that scan saw. ``applied``: the
+    tracker's ``applied_events()``, when the caller has them already."""
     arguments = (omit_unset_slots, ignore_rule_only_turns, rule_only_data)
-    applied = tracker.applied_events()
+    if applied is None:
+        applied = tracker.applied_events()
     key = (tracker.sender_id, id(domain), omit_unset_slots, ignore_rule_only_turns)
     key += (hashable(rule_only_data),)
     scan = _SCANS.pop(key, None)
@@ -158,13 +163,14 @@ def past_states(
     last = events[-1] if events else None
     entry = self.__dict__.get(_CACHE)
     if entry is None or entry[0] is not last or entry[1] != len(events) or entry[2] is not domain:
-        entry = (last, len(events), domain, {})
+        # the states for each set of arguments, and the applied events they all start from
+        entry = (last, len(events), domain, {}, self.applied_events())
         self.__dict__[_CACHE] = entry
     key = (omit_unset_slots, ignore_rule_only_turns, hashable(rule_only_data))
     states = entry[3].get(key)
     if states is None:
         states = entry[3][key] = scanned_states(
-            self, domain, omit_unset_slots, ignore_rule_only_turns, rule_only_data
+            self, domain, omit_unset_slots, ignore_rule_only_turns, rule_only_data, entry[4]
         )
     return copied(states)
 
