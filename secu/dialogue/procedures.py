@@ -180,6 +180,9 @@ def show_procedure(
         reply = reply.then(status_body(session, turn, str(status)))
     elif topic.question is not None:
         reply = reply.then(Reply.say(topic.question))
+    if not reply.messages and chosen is not None:  # a status that changes nothing here
+        steps = next_steps(topic, chosen)
+        reply = Reply.say("procedure_unchanged", steps, title=chosen.title)
     return reply.then(Reply.set(**slots, topic_question=asks))
 
 

@@ -373,3 +373,26 @@ def test_a_place_after_the_body_of_a_status_names_the_caisse_of_that_place(
     )
     said = text(organism_reply(session, turn))
     assert "Loire-Atlantique" in said
+
+
+# -- a status told after a procedure whose steps it does not change ---------------------
+
+
+STATUSES = ("salarie", "etudiant", "retraite", "independant", "sans_emploi")
+
+
+@pytest.mark.parametrize("pid", sorted(RECORDS))
+def test_a_status_told_after_a_procedure_always_gets_an_answer(session: Session, pid: str) -> None:
+    """ "je bosse en CDD dans un supermarche" after the CEAM's procedure was met with
+    silence (1 December 2026): the procedure did not change and the topic had no question
+    to ask again. Whatever the procedure shown and the status told, something is said."""
+    for status in STATUSES:
+        turn = Turn(
+            text=f"je suis {status}",
+            intent="inform",
+            entities=(Entity("status", status),),
+            slots=after(pid, topic_question=False),
+        )
+        reply = procedure_reply(session, turn, get_situations(), get_geography())
+        assert reply.messages, (pid, status)
+        assert text(reply).strip()
