@@ -19,11 +19,15 @@ def write_report(results: list[Result], path: Path, conversation: list[str]) -> 
         ("throughput, 20 concurrent conversations", "throughput_msg_s", "{:.1f} msg/s"),
         ("p95 at 20 concurrent conversations", "concurrent_p95_ms", "{:.0f} ms"),
         (
-            "throughput, 20 concurrent conversations in people's words",
+            "throughput, 20 concurrent clients in people's words (3 conversations each)",
             "realistic_msg_s",
             "{:.1f} msg/s",
         ),
-        ("p95 at 20 concurrent conversations in people's words", "realistic_p95_ms", "{:.0f} ms"),
+        (
+            "p95, 20 concurrent clients in people's words (3 conversations each)",
+            "realistic_p95_ms",
+            "{:.0f} ms",
+        ),
         ("peak memory of the Rasa process(es)", "peak_rss_mb", "{:.0f} MB"),
         ("turn cost, turns 1-10 (median)", "turn1_ms", "{:.0f} ms"),
         ("turn cost, last 10 turns of the long conversation (median)", "turn500_ms", "{:.0f} ms"),

@@ -32,7 +32,9 @@ def test_each_conversation_has_its_sender_and_failures_are_counted() -> None:
         return 12.5, "carte" not in message.lower()
 
     times, failed, wall = realistic_load(send, "real-test")
-    plays = conversations()
-    assert sorted(seen.values()) == sorted(plays)  # each in order, one sender each
-    assert times == [12.5] * 200 and wall > 0
+    plays = [play for seed in (17, 18, 19) for play in conversations(seed=seed)]
+    assert len(seen) == 60  # three conversations a client, each its own sender
+    assert sorted(seen.values()) == sorted(plays)  # each in order
+    assert seen["real-test-0-3"] == conversations()[3]  # the first draw as before
+    assert times == [12.5] * 600 and wall > 0
     assert failed == sum("carte" in m.lower() for play in plays for m in play) > 0
