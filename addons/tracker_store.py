@@ -30,7 +30,7 @@ from rasa.shared.core.events import Event, SessionStarted, deserialise_events
 from rasa.shared.core.slots import Slot
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
-from sqlalchemy import event, select, text
+from sqlalchemy import bindparam, event, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import QueuePool
@@ -209,21 +209,28 @@ class WindowedSQLEvents:
 
     def __init__(self, store: Any) -> None:
         self.store = store
-        self.events = store.SQLEvent.__table__
+        self.events = events = store.SQLEvent.__table__
         self.windows = WindowCache()
-
-    def retrieve(self, sender_id: str, slots: Iterable[Slot]) -> DialogueStateTracker | None:
-        events = self.events
-        last_session_start = (
+        # the statements, built once (their parameters bound at each call)
+        sender = events.c.sender_id == bindparam("sender")
+        self.last_session_start = (
             select(events.c.id)
-            .where(events.c.sender_id == sender_id)
+            .where(sender)
             .where(events.c.type_name == SessionStarted.type_name)
             .order_by(events.c.id.desc())
             .limit(1)
         )
+        rows = select(events.c.id, events.c.timestamp, events.c.data).where(sender)
+        self.all_rows = rows.order_by(events.c.id)
+        self.rows_from_id = rows.where(events.c.id >= bindparam("first")).order_by(events.c.id)
+        self.insert = events.insert()
+
+    def retrieve(self, sender_id: str, slots: Iterable[Slot]) -> DialogueStateTracker | None:
         # the engine is read at each call: tune_sqlite() may replace it after __init__
         with self.store.engine.connect() as connection:
-            session_start = connection.execute(last_session_start).scalar()
+            session_start = connection.execute(
+                self.last_session_start, {"sender": sender_id}
+            ).scalar()
             window = self.windows.get(sender_id)
             rows: list[Any] = []
             if window is not None and window.session_start_id == session_start:
@@ -249,13 +256,9 @@ class WindowedSQLEvents:
         return tracker
 
     def _rows_from(self, connection: Any, sender_id: str, first_id: int | None) -> list[Any]:
-        events = self.events
-        query = select(events.c.id, events.c.timestamp, events.c.data).where(
-            events.c.sender_id == sender_id
-        )
-        if first_id is not None:
-            query = query.where(events.c.id >= first_id)
-        return connection.execute(query.order_by(events.c.id)).all()
+        if first_id is None:
+            return connection.execute(self.all_rows, {"sender": sender_id}).all()
+        return connection.execute(self.rows_from_id, {"sender": sender_id, "first": first_id}).all()
 
     async def append(self, tracker: DialogueStateTracker, new_events: Sequence[Event]) -> None:
         """Stores ``new_events`` of ``tracker``, masked, as Rasa's SQL store would."""
@@ -263,7 +266,7 @@ class WindowedSQLEvents:
         if rows:
             with self.store.engine.begin() as connection:  # one transaction, committed
                 connection.execute(
-                    self.events.insert(),
+                    self.insert,
                     [
                         {
                             "sender_id": tracker.sender_id,
