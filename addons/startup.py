@@ -12,6 +12,7 @@ from addons import (
     action_limit,
     action_payload,
     action_validation,
+    count_vectors,
     event_types,
     gc_freeze,
     graph_runner,
@@ -44,3 +45,4 @@ def install() -> None:
     states_cache.install()  # the dialogue's states computed once per prediction, not per policy
     memo_keys.install()  # the memoisation's table looked up by JSON, not compressed each time
     slot_copy.install()  # a tracker's slots copied directly, not through copy's protocol
+    count_vectors.install()  # a message's count vectors counted directly, not via scikit-learn
