@@ -374,9 +374,9 @@ def _scan_confidences(
     then the scan picks, with Python numbers of the same values."""
     tags = steps.shape[1]
     exact = (packet_rule(tags) if exact_ones is None else exact_ones).tolist()
-    rows = np.ascontiguousarray(steps[:, [0, min(1, tags - 1), last], :])  # (steps, 3, tags)
-    maxima = _softmax_maxima(rows.reshape(-1, tags)).reshape(-1, 3).tolist()
-    saturated = _saturation(rows.reshape(-1, tags)).reshape(-1, 3).tolist()
+    rows = steps[:, [0, min(1, tags - 1), last], :].reshape(-1, tags)  # 3 rows a step
+    maxima = _softmax_maxima(rows).reshape(-1, 3).tolist()
+    saturated = _saturation(rows).reshape(-1, 3).tolist()
     below_one = float(_BELOW_ONE)
     slot = 2  # the last tag's row first
     for position in range(len(steps) - 1, 0, -1):

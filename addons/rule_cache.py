@@ -37,7 +37,6 @@ CACHE_ENTRIES = 20_000
 """Per policy: the distinct (lookup table, dialogue end) pairs seen; emptied when full."""
 
 _CACHE = "_secu_possible_keys"
-_LENGTH = "_secu_longest_rule"
 _COMPILED = "_secu_compiled_rules"
 
 Check = tuple[str, str, Any, bool]
@@ -67,12 +66,7 @@ def frozen(state: dict[str, dict[str, Any]]) -> tuple:
 
 
 def longest_rule(policy: RulePolicy, lookup: dict[str, str]) -> int:
-    lengths = policy.__dict__.setdefault(_LENGTH, {})
-    length = lengths.get(id(lookup))
-    if length is None:
-        length = max((len(policy._rule_key_to_state(key)) for key in lookup), default=0)
-        lengths[id(lookup)] = length
-    return length
+    return compiled_table(policy, lookup).longest
 
 
 def compiled_state(rule_state: dict[str, dict[str, Any]]) -> CompiledState:
@@ -102,6 +96,7 @@ class CompiledTable:
     rules: dict[str, tuple[CompiledState, ...]]
     position: dict[str, int]
     by_action: dict[str | None, list[str]]
+    longest: int  # the number of states of the longest rule
 
 
 def compiled_table(policy: RulePolicy, lookup: dict[str, str]) -> CompiledTable:
@@ -122,7 +117,8 @@ def compiled_table(policy: RulePolicy, lookup: dict[str, str]) -> CompiledTable:
             ]
             by_action.setdefault(wanted[0] if wanted else None, []).append(key)
         position = {key: index for index, key in enumerate(set(lookup.keys()))}
-        table = tables[id(lookup)] = CompiledTable(lookup, rules, position, by_action)
+        longest = max((len(rule) for rule in rules.values()), default=0)
+        table = tables[id(lookup)] = CompiledTable(lookup, rules, position, by_action, longest)
     return table
 
 

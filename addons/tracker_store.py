@@ -209,7 +209,7 @@ class WindowedSQLEvents:
 
     def __init__(self, store: Any) -> None:
         self.store = store
-        self.events = events = store.SQLEvent.__table__
+        events = store.SQLEvent.__table__
         self.windows = WindowCache()
         # the statements, built once (their parameters bound at each call)
         sender = events.c.sender_id == bindparam("sender")
