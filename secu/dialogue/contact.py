@@ -20,7 +20,7 @@ from secu.content import Button, button
 from secu.dialogue.places import place_label, which_commune
 from secu.dialogue.topics import get_situations, parse_payload
 from secu.dialogue.turn import Reply, Turn
-from secu.geo.geography import Geography, get_geography, normalize_name
+from secu.geo.geography import FRANCE_CODE, Geography, get_geography, normalize_name
 from secu.geo.locate import (
     Ambiguous,
     Place,
@@ -57,6 +57,7 @@ _LIVING_IN = re.compile(
 )
 ORGANISM_ACTION = "action_lookup_organism"  # the answer that names the body of a status
 STATUS_QUESTION = "ask_status_organism"
+STATUS_BORN_ABROAD_QUESTION = "ask_status_born_abroad"  # its buttons: the jobless too
 
 
 def current_status(turn: Turn) -> str | None:
@@ -71,6 +72,19 @@ def typed_status(turn: Turn) -> str | None:
         return None
     chosen = get_situations().typed_choice(STATUS_QUESTION, turn.text)
     return parse_payload(chosen)[1].get("status") if chosen else None
+
+
+def status_in_words(text: str) -> str | None:
+    """The status a statement tells in words the NLU did not tag ("je travaille dans un
+    supermarché", "I work at Carrefour"), by the words of the status questions' buttons
+    (situations/typed_answers.yml): "je ne travaille pas" before "je travaille"."""
+    known = get_situations()
+    for question in (STATUS_BORN_ABROAD_QUESTION, STATUS_QUESTION):
+        chosen = known.typed_choice(question, text)
+        status = parse_payload(chosen)[1].get("status") if chosen else None
+        if status == "sans_emploi" or (status and question == STATUS_QUESTION):
+            return status
+    return None
 
 
 def place_clues(turn: Turn, geo: Geography) -> dict[str, Any]:
@@ -157,8 +171,7 @@ def contact_reply(
         return collectivity_reply(turn, geo, code)
     if (body := body_contact(session, turn)) is not None:
         return body
-    country = turn.entity("country")
-    if country and fold(country) != "france":
+    if country := foreign_country(turn, geo):
         # "je vis au Canada, quel numéro ?": the caisse is reached from abroad.
         return Reply.say("contact_from_abroad", country=country)
     found = locate(geo, **place_clues(turn, geo))
@@ -235,6 +248,17 @@ def situation_reply(session: Session, turn: Turn, geo: Geography) -> Reply:
         return organism_reply(session, turn)
     if turn.has_entity(*PLACE_ENTITIES):
         return contact_reply(session, turn, geo, general_if_unknown=False)
-    if turn.has_entity("country"):
-        return Reply.say("ask_country_context", country=turn.entity("country") or "")
+    if country := foreign_country(turn, geo):
+        return Reply.say("ask_country_context", country=country)
     return Reply.say("what_else")
+
+
+def foreign_country(turn: Turn, geo: Geography) -> str | None:
+    """The name, in the user's language, of the foreign country the message names; None
+    when its country entity names France or no country at all (the NLU tagged "a
+    supermarket" as a country once: that is no country to talk about)."""
+    value = turn.entity("country")
+    country = geo.find_country_named(value) if value else None
+    if country is None or country.code == FRANCE_CODE:
+        return None
+    return country.name_in(turn.language)

@@ -24,7 +24,13 @@ from sqlalchemy.orm import Session
 
 from secu import content
 from secu.content import Button, button
-from secu.dialogue.contact import contact_reply, current_status, organism_text, situation_reply
+from secu.dialogue.contact import (
+    contact_reply,
+    current_status,
+    organism_text,
+    situation_reply,
+    status_in_words,
+)
 from secu.dialogue.topics import Situations, Topic, parse_payload
 from secu.dialogue.turn import Entity, Reply, Turn
 from secu.geo.geography import Geography
@@ -144,6 +150,14 @@ def procedure_reply(session: Session, turn: Turn, known: Situations, geo: Geogra
     if situation is None and not follow_up:  # "et pour mes enfants ?" after the carte Vitale
         situation = topic.after(turn.slot("topic"))
     told = situation is not None or canonical_status(turn.entity("status")) is not None
+    if (
+        follow_up
+        and not told
+        and turn.intent == "inform"
+        and (status := status_in_words(turn.text))
+    ):
+        # "je travaille dans un supermarché" after the CEAM: a status the NLU did not tag
+        turn, told = replace(turn, entities=(*turn.entities, Entity("status", status))), True
     if follow_up and turn.intent in YES_OR_NO and not told:
         meaning = yes_or_no(turn, topic)
         if isinstance(meaning, Reply):

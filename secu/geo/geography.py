@@ -32,6 +32,8 @@ FORMER_COMMUNE_TYPES = frozenset({"COMD", "COMA"})
 # How people abbreviate "saint" in place names ("st denis", "ste marie").
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
 
+FRANCE_CODE = "99100"  # France in INSEE's list of countries
+
 # Countries first, then dependent territories, then countries that no longer exist.
 _COUNTRY_STATUS_RANK = {"current": 0, "territory": 1, "historical": 2}
 
@@ -151,6 +153,18 @@ def _territory_names(language: str) -> dict[str, str]:
     return dict(Locale.parse(language).territories)
 
 
+@lru_cache(maxsize=1)
+def _cldr_country_codes() -> dict[str, str]:
+    """The CLDR's French and English territory names (folded) to their ISO codes; the
+    regions' numeric codes ("150" Europe) left out."""
+    return {
+        normalize_name(name): code
+        for language in ("fr", "en")
+        for code, name in _territory_names(language).items()
+        if code.isalpha()
+    }
+
+
 def _read_rows(path: Path) -> Iterator[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as handle:
         yield from csv.DictReader(handle)
@@ -165,6 +179,7 @@ class Geography:
         collectivities: list[Collectivity],
         communes: list[Commune],
         countries: list[Country],
+        country_aliases: dict[str, str] | None = None,
     ) -> None:
         self._departments = {d.code: d for d in departments}
         self._collectivities = {c.code: c for c in collectivities}
@@ -190,6 +205,12 @@ class Geography:
                 self._countries_by_name.setdefault(key, []).append(country)
         for candidates in self._countries_by_name.values():
             candidates.sort(key=lambda c: (_COUNTRY_STATUS_RANK.get(c.status, 3), c.code))
+        self._countries_by_iso2 = {
+            c.iso2_code: c for c in reversed(countries) if c.iso2_code and not c.is_historical
+        }
+        self._country_aliases = {
+            normalize_name(name): code for name, code in (country_aliases or {}).items()
+        }
         self._departments_by_name: dict[str, Department] = {}
         for department in departments:
             key = normalize_name(department.name)
@@ -239,7 +260,13 @@ class Geography:
             )
             for row in _read_rows(folder / "countries.csv")
         ]
-        return cls(departments, collectivities, communes, countries)
+        aliases = folder / "country_aliases.csv"
+        country_aliases = (
+            {row["name"]: row["iso2_code"] for row in _read_rows(aliases)}
+            if aliases.exists()
+            else None
+        )
+        return cls(departments, collectivities, communes, countries, country_aliases)
 
     # -- by code ---------------------------------------------------------------
 
@@ -295,6 +322,17 @@ class Geography:
         """A country by its usual or official name; a current country wins over a former one."""
         candidates = self._countries_by_name.get(normalize_name(name))
         return candidates[0] if candidates else None
+
+    def find_country_named(self, name: str) -> Country | None:
+        """A country as people name it: INSEE's names (:meth:`find_country`), the Unicode
+        CLDR's French and English names of its ISO code ("Germany", "Corée du Sud"), or a
+        common name of ``country_aliases.csv`` ("Angleterre", "UK", "RDC"); None for a
+        word that names no country ("supermarket")."""
+        key = normalize_name(name)
+        if found := self.find_country(key):
+            return found
+        code = self._country_aliases.get(key) or _cldr_country_codes().get(key)
+        return self._countries_by_iso2.get(code) if code else None
 
     def find_department(self, name: str) -> Department | None:
         """A department by name, with or without its article or a preposition

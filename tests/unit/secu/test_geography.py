@@ -369,3 +369,44 @@ def test_load_with_a_string_path() -> None:
 )
 def test_normalize_name(raw: str, key: str) -> None:
     assert normalize_name(raw) == key
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("maroc", "99350"),  # INSEE's name
+        ("Germany", "99109"),  # the CLDR's English name
+        ("Corée du Sud", "99239"),  # the CLDR's French name
+        ("Angleterre", "99132"),  # country_aliases.csv
+        ("UK", "99132"),
+        ("usa", "99404"),
+        ("Ivory Coast", "99326"),
+        ("RDC", "99312"),
+    ],
+)
+def test_find_country_named_as_people_name_it(geo: Geography, typed: str, code: str) -> None:
+    country = geo.find_country_named(typed)
+    assert country is not None and country.code == code
+
+
+@pytest.mark.parametrize("typed", ["supermarket", "belge", "Atlantide", "Europe", ""])
+def test_find_country_named_refuses_what_names_no_country(geo: Geography, typed: str) -> None:
+    assert geo.find_country_named(typed) is None
+
+
+def test_every_country_the_nlu_is_taught_or_looks_up_is_known(geo: Geography) -> None:
+    """The country entities of the training data and the lookup table name countries the
+    answers can speak of (a value the geography does not know is dropped as no country)."""
+    import re
+
+    root = Path(__file__).resolve().parents[3] / "data" / "nlu"
+    values = {
+        m.group(1)
+        for path in root.rglob("*.yml")
+        for m in re.finditer(r"\[([^\]]+)\]\(country\)", path.read_text(encoding="utf-8"))
+    }
+    lookup = (root / "lookups" / "country.yml").read_text(encoding="utf-8")
+    values |= set(re.findall(r"^\s+- (.+?)\s*$", lookup, flags=re.MULTILINE))
+    nationalities = {"belge"}  # "frontalier belge": an adjective, tagged as the country
+    unknown = sorted(v for v in values - nationalities if geo.find_country_named(v) is None)
+    assert not unknown

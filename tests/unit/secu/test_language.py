@@ -137,3 +137,10 @@ def test_a_message_with_a_nir_is_never_remembered(monkeypatch) -> None:
     assert language._DETECTED == {}
     conversation_language("hello, is my number right?", FRENCH)
     assert list(language._DETECTED) == ["hello, is my number right?"]
+
+
+@pytest.mark.parametrize("text", ["I work at Carrefour", "I work at Leclerc", "i am at Auchan"])
+def test_an_english_message_with_a_french_name_never_turns_to_french(text: str) -> None:
+    """A French shop's name makes the detector say French (0.70 for "I work at
+    Carrefour"): the English short words keep the conversation in English."""
+    assert conversation_language(text, ENGLISH) == ENGLISH

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy.orm import Session
 
-from secu.content import answer
+from secu.content import answer, answers
 from secu.dialogue.contact import (
     contact_reply,
     current_status,
@@ -148,3 +148,36 @@ def test_a_fact_told_out_of_context(session, geo, entity: Entity, expected: str)
 
 def test_nothing_told_asks_what_else(session, geo) -> None:
     assert keys(situation_reply(session, Turn(text="ok", intent="inform"), geo)) == ["what_else"]
+
+
+@pytest.mark.parametrize(
+    ("value", "language", "shown"),
+    [
+        ("maroc", "fr", "(Maroc)"),
+        ("Angleterre", "fr", "(Royaume-Uni)"),
+        ("Germany", "en", "(Germany)"),
+        ("USA", "en", "(United States)"),
+        ("Allemagne", "en", "(Germany)"),
+    ],
+)
+def test_a_country_is_named_as_it_is_in_the_users_language(
+    session, geo, value: str, language: str, shown: str
+) -> None:
+    entities = (Entity("country", value),)
+    turn = Turn(text="...", intent="inform", entities=entities, language=language)
+    reply = situation_reply(session, turn, geo)
+    assert keys(reply) == ["ask_country_context"]
+    message = reply.messages[0]
+    assert shown in answers(language)[message.key].render(**message.values)
+
+
+@pytest.mark.parametrize("value", ["supermarket", "un supermarché", "belge", "France"])
+def test_a_country_entity_that_names_no_foreign_country_is_not_asked_about(
+    session, geo, value: str
+) -> None:
+    """ "I work in a supermarket" after the CEAM's answer: the NLU tagged "supermarket" as
+    a country; the answer must not ask "are you going there?" about it."""
+    turn = Turn(text=f"I work in {value}", intent="inform", entities=(Entity("country", value),))
+    assert keys(situation_reply(session, turn, geo)) == ["what_else"]
+    contact = contact_reply(session, turn, geo)
+    assert keys(contact) == ["contact"]

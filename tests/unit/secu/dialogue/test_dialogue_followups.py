@@ -396,3 +396,36 @@ def test_a_status_told_after_a_procedure_always_gets_an_answer(session: Session,
         reply = procedure_reply(session, turn, get_situations(), get_geography())
         assert reply.messages, (pid, status)
         assert text(reply).strip()
+
+
+@pytest.mark.parametrize(
+    ("said", "entities", "language"),
+    [
+        # the NLU read "supermarket" as a country and no status (1 December 2026)
+        ("I work in a supermarket", (Entity("country", "supermarket"),), "en"),
+        ("I work at Carrefour", (), "en"),
+        # the NLU cut the words into two statuses that name none
+        (
+            "je travaille dans un supermarché",
+            (Entity("status", "je travaille"), Entity("status", "dans un supermarché")),
+            "fr",
+        ),
+        ("je ne travaille pas en ce moment", (), "fr"),
+    ],
+)
+def test_a_status_told_in_words_after_a_procedure_is_taken_as_a_status(
+    session: Session, said: str, entities: tuple[Entity, ...], language: str
+) -> None:
+    """After the CEAM's procedure, a job told in words the NLU did not tag as a status
+    gets what a status gets (the procedure stays the answer), not "what is your
+    question?" nor a question about a country named "supermarket"."""
+    turn = Turn(
+        text=said,
+        intent="inform",
+        entities=entities,
+        slots=after("stay_in_europe", topic_question=False),
+        language=language,
+    )
+    reply = procedure_reply(session, turn, get_situations(), get_geography())
+    assert keys(reply) == ["procedure_unchanged"]
+    assert reply.slots.get("status") in {"salarie", "sans_emploi"}
