@@ -13,6 +13,7 @@ from addons import (
     action_payload,
     action_validation,
     count_vectors,
+    debug_copies,
     event_types,
     gc_freeze,
     graph_runner,
@@ -46,3 +47,4 @@ def install() -> None:
     memo_keys.install()  # the memoisation's table looked up by JSON, not compressed each time
     slot_copy.install()  # a tracker's slots copied directly, not through copy's protocol
     count_vectors.install()  # a message's count vectors counted directly, not via scikit-learn
+    debug_copies.install()  # Rasa's debug lines copy their values only when they are written
