@@ -87,8 +87,10 @@ class LanguageRules:
     min_words: int  # fewer words than this never change the language
     min_confidence: dict[str, float]  # language -> the detector's confidence to change to it
     markers: dict[str, frozenset[str]] = field(default_factory=dict)  # language -> its words
-    min_markers: int = 2  # markers of one language (none of the other) that tell it…
-    marker_confidence: float = 1.0  # …when the detector gives it at least this
+    min_markers: int = 2  # markers of one language that tell it…
+    marker_confidence: float = 1.0  # …when the detector gives it at least this,
+    marker_share: float = 0.5  # …they are at least this share of the message's words…
+    marker_ratio: float | None = None  # …and this many times the other's (None: no other)
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> LanguageRules:
@@ -113,6 +115,10 @@ class LanguageRules:
             },
             min_markers=int(data["markers"]["min"]),
             marker_confidence=float(data["markers"]["min_confidence"]),
+            marker_share=float(data["markers"].get("share", 0.5)),
+            marker_ratio=(
+                float(data["markers"]["ratio"]) if data["markers"].get("ratio") else None
+            ),
         )
 
 
@@ -201,22 +207,33 @@ def marker_counts(words: list[str], rules: LanguageRules) -> dict[str, int]:
 def told_by_markers(
     length: int, counts: dict[str, int], confidences: dict[str, float], rules: LanguageRules
 ) -> str | None:
-    """The language whose short words make at least half the message's ``length`` words
-    (and ``min_markers``), with none of the other language's, when the detector gives it
-    at least ``marker_confidence``: "what can you do for me?" is English though the
-    detector says so with 0.77 only; "je suis student a Lyon" stays undecided.
+    """The language whose short words make at least ``marker_share`` of the message's
+    ``length`` words (and ``min_markers``), with ``marker_ratio`` times fewer of the other
+    language's (none of them when it is None), when the detector gives it at least
+    ``marker_confidence``: "what can you do for me?" is English though the detector says
+    so with 0.77 only; "how do i make a rendez-vous at the CPAM in Nantes" too (the
+    detector 0.51, six English words and "vous"); "je suis student a Lyon" stays undecided.
 
     >>> rules = LanguageRules((), {}, 3, {}, {}, 2, 0.35)
     >>> told_by_markers(6, {"en": 5, "fr": 0}, {"en": 0.77, "fr": 0.23}, rules)
     'en'
     >>> told_by_markers(4, {"en": 2, "fr": 2}, {"en": 0.6, "fr": 0.4}, rules) is None
     True
+    >>> told_by_markers(11, {"en": 6, "fr": 1}, {"en": 0.51, "fr": 0.49}, rules) is None
+    True
+    >>> mixed = LanguageRules((), {}, 3, {}, {}, 2, 0.35, marker_share=0.33, marker_ratio=4)
+    >>> told_by_markers(11, {"en": 6, "fr": 1}, {"en": 0.51, "fr": 0.49}, mixed)
+    'en'
+    >>> told_by_markers(11, {"en": 6, "fr": 2}, {"en": 0.58, "fr": 0.42}, mixed) is None
+    True
     """
     for language, count in counts.items():
         others = sum(n for other, n in counts.items() if other != language)
+        ratio = rules.marker_ratio
+        outnumbered = others == 0 if ratio is None else count >= ratio * others
         if (
-            count >= max(rules.min_markers, length / 2)
-            and others == 0
+            count >= max(rules.min_markers, length * rules.marker_share)
+            and outnumbered
             and confidences.get(language, 0.0) >= rules.marker_confidence
         ):
             return language
