@@ -110,3 +110,25 @@ def test_the_request_is_rasas_with_fewer_events(domain: Domain) -> None:
     assert request["domain"] == domain.as_dict()
     assert request["tracker"]["slots"] == tracker.current_slot_values()
     assert len(request["tracker"]["events"]) < len(events) / 5
+
+
+def test_the_domain_goes_only_to_the_actions_that_read_it(domain: Domain, monkeypatch) -> None:
+    """endpoints.yml sends the domain to the forms' validate_* actions only (rasa_sdk's
+    FormValidationAction reads the form's required slots in it); every other action of
+    domain.yml is called without it."""
+    from rasa.core.utils import AvailableEndpoints
+
+    monkeypatch.setenv("ACTION_ENDPOINT_URL", "http://127.0.0.1:5055/webhook")
+    monkeypatch.setenv("ACTION_SERVER_TOKEN", "secret")
+    endpoint = AvailableEndpoints.read_endpoints(str(ROOT / "endpoints.yml")).action
+    assert endpoint is not None
+    tracker = DialogueStateTracker.from_events("someone", with_fallbacks_and_a_nir_form())
+    custom = [name for name in domain.user_actions if name.startswith(("action_", "validate_"))]
+    validators = {name for name in custom if name.startswith("validate_")}
+    assert validators == {"validate_nir_form", "validate_appointment_form"}
+    for name in custom:
+        call = RemoteAction(name, endpoint)._action_call_format(tracker, domain)
+        if name in validators:
+            assert call["domain"]["forms"][name.removeprefix("validate_")]["required_slots"]
+        else:
+            assert "domain" not in call, name
