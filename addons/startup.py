@@ -12,6 +12,7 @@ from addons import (
     action_limit,
     action_payload,
     action_validation,
+    applied_events,
     count_vectors,
     debug_copies,
     event_types,
@@ -48,3 +49,4 @@ def install() -> None:
     slot_copy.install()  # a tracker's slots copied directly, not through copy's protocol
     count_vectors.install()  # a message's count vectors counted directly, not via scikit-learn
     debug_copies.install()  # Rasa's debug lines copy their values only when they are written
+    applied_events.install()  # the events that apply found with a table lookup an event
