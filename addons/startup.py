@@ -26,6 +26,7 @@ from addons import (
     states_cache,
     ted_on_demand,
     tf_threads,
+    tracker_copy,
 )
 from secu import logs
 
@@ -50,3 +51,4 @@ def install() -> None:
     count_vectors.install()  # a message's count vectors counted directly, not via scikit-learn
     debug_copies.install()  # Rasa's debug lines copy their values only when they are written
     applied_events.install()  # the events that apply found with a table lookup an event
+    tracker_copy.install()  # a tracker copied from its state, not by replaying its events
