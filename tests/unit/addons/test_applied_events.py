@@ -5,6 +5,7 @@ reverts, fallbacks and forms."""
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -48,20 +49,25 @@ def same(tracker: DialogueStateTracker) -> None:
     assert all(a is b for a, b in zip(got, expected, strict=True))
 
 
-def test_every_prefix_of_our_stories_and_rules() -> None:
-    domain = our_domain()
+@lru_cache(maxsize=1)
+def story_dialogues() -> tuple[list[Event], ...]:
+    """The events of each dialogue of the stories and rules (Rasa's generator)."""
     importer = TrainingDataImporter.load_from_dict(
         domain_path=str(ROOT / "domain.yml"),
         training_data_paths=[str(ROOT / "data" / "stories"), str(ROOT / "data" / "rules")],
     )
     generated = TrainingDataGenerator(
-        importer.get_stories(), domain, augmentation_factor=0, use_story_concatenation=False
+        importer.get_stories(), our_domain(), augmentation_factor=0, use_story_concatenation=False
     ).generate()
-    assert len(generated) > 100
-    for story in generated:
-        events = list(story.events)
+    return tuple(list(story.events) for story in generated)
+
+
+def test_every_prefix_of_our_stories_and_rules() -> None:
+    slots = our_domain().slots
+    assert len(story_dialogues()) > 100
+    for events in story_dialogues():
         for end in range(1, len(events) + 1):
-            same(DialogueStateTracker.from_events("story", events[:end], domain.slots))
+            same(DialogueStateTracker.from_events("story", events[:end], slots))
 
 
 def a_form_with_an_unhappy_path() -> list[Event]:
@@ -76,19 +82,24 @@ def a_form_with_an_unhappy_path() -> list[Event]:
     return events
 
 
+PIECES: list[Callable[[], list[Event]]] = [
+    lambda: said("bonjour", "greet") + answer("action_greet", "Bonjour !"),
+    lambda: fallback_asked("bla bla"),
+    lambda: fallback_answered("ma carte vitale", "carte_vitale"),
+    lambda: [UserUtteranceReverted()],
+    lambda: [ActionReverted()],
+    lambda: [Restarted()],
+    lambda: [ActionExecuted("action_session_start"), SessionStarted()],
+    a_form_with_an_unhappy_path,
+    lambda: long_conversation(3),
+]
+"""Pieces of conversations that random ones are made of: restarts, reverts, fallbacks,
+a form with an unhappy path."""
+
+
 def test_random_conversations_with_restarts_reverts_fallbacks_and_forms() -> None:
     domain = our_domain()
-    pieces = [
-        lambda: said("bonjour", "greet") + answer("action_greet", "Bonjour !"),
-        lambda: fallback_asked("bla bla"),
-        lambda: fallback_answered("ma carte vitale", "carte_vitale"),
-        lambda: [UserUtteranceReverted()],
-        lambda: [ActionReverted()],
-        lambda: [Restarted()],
-        lambda: [ActionExecuted("action_session_start"), SessionStarted()],
-        a_form_with_an_unhappy_path,
-        lambda: long_conversation(3),
-    ]
+    pieces = PIECES
     rng = random.Random(11)
     for _ in range(300):
         events: list[Event] = []

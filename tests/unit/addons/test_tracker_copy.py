@@ -4,46 +4,25 @@ the tracker Rasa's copy rebuilds by replaying the events."""
 from __future__ import annotations
 
 import random
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecutionRejected,
-    ActionReverted,
     AllSlotsReset,
     ConversationPaused,
     ConversationResumed,
     Event,
     FollowupAction,
     LoopInterrupted,
-    Restarted,
     SessionStarted,
     SlotSet,
-    UserUtteranceReverted,
 )
-from rasa.shared.core.generator import TrainingDataGenerator
 from rasa.shared.core.trackers import DialogueStateTracker
-from rasa.shared.importers.importer import TrainingDataImporter
 
 from addons import tracker_copy
 from addons.tracker_copy import ORIGINAL, copy_tracker
-from tests.unit.addons.test_applied_events import a_form_with_an_unhappy_path
-from tests.unit.addons.test_conversation_window import (
-    answer,
-    fallback_answered,
-    fallback_asked,
-    long_conversation,
-    said,
-)
-
-ROOT = Path(__file__).resolve().parents[3]
-
-
-@lru_cache(maxsize=1)
-def our_domain() -> Domain:
-    return Domain.load(str(ROOT / "domain.yml"))
+from tests.unit.addons.test_applied_events import PIECES, our_domain, story_dialogues
+from tests.unit.addons.test_conversation_window import said
 
 
 def state(tracker: DialogueStateTracker) -> dict[str, Any]:
@@ -78,19 +57,10 @@ def same(tracker: DialogueStateTracker) -> None:
 
 
 def test_every_prefix_of_our_stories_and_rules() -> None:
-    domain = our_domain()
-    importer = TrainingDataImporter.load_from_dict(
-        domain_path=str(ROOT / "domain.yml"),
-        training_data_paths=[str(ROOT / "data" / "stories"), str(ROOT / "data" / "rules")],
-    )
-    generated = TrainingDataGenerator(
-        importer.get_stories(), domain, augmentation_factor=0, use_story_concatenation=False
-    ).generate()
-    assert len(generated) > 100
-    for story in generated:
-        events = list(story.events)
+    slots = our_domain().slots
+    for events in story_dialogues():
         for end in range(1, len(events) + 1):
-            same(DialogueStateTracker.from_events("story", events[:end], domain.slots))
+            same(DialogueStateTracker.from_events("story", events[:end], slots))
 
 
 def test_random_conversations_updated_event_by_event() -> None:
@@ -99,12 +69,7 @@ def test_random_conversations_updated_event_by_event() -> None:
     follow-up actions."""
     domain = our_domain()
     pieces = [
-        lambda: said("bonjour", "greet") + answer("action_greet", "Bonjour !"),
-        lambda: fallback_asked("bla bla"),
-        lambda: fallback_answered("ma carte vitale", "carte_vitale"),
-        lambda: [UserUtteranceReverted()],
-        lambda: [ActionReverted()],
-        lambda: [Restarted()],
+        *PIECES,
         lambda: [AllSlotsReset()],
         lambda: [SlotSet("status", "etudiant"), SlotSet("city", "Lyon")],
         lambda: [SlotSet("topic", ["a", "list"])],
@@ -113,8 +78,6 @@ def test_random_conversations_updated_event_by_event() -> None:
         lambda: [ConversationPaused()],
         lambda: [ConversationResumed()],
         lambda: [FollowupAction("action_lookup_contact")],
-        a_form_with_an_unhappy_path,
-        lambda: long_conversation(2),
     ]
     rng = random.Random(23)
     for _ in range(300):
