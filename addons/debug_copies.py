@@ -32,16 +32,16 @@ MODULES = (
     "rasa.core.policies.memoization",
     "rasa.core.actions.forms",
 )
-_QUIET_LEVELS = (logging.INFO, logging.WARNING, logging.ERROR, logging.CRITICAL)
+_QUIET_LOGGERS = frozenset(
+    structlog.make_filtering_bound_logger(level)  # one class a level, made once by structlog
+    for level in (logging.INFO, logging.WARNING, logging.ERROR, logging.CRITICAL)
+)
 
 
 def debug_written() -> bool:
     """Whether structlog's configured loggers write debug lines (Rasa's command line
     configures a filtering logger for its log level; unconfigured, structlog writes all)."""
-    wrapper = structlog.get_config().get("wrapper_class")
-    return not any(
-        wrapper is structlog.make_filtering_bound_logger(level) for level in _QUIET_LEVELS
-    )
+    return structlog.get_config().get("wrapper_class") not in _QUIET_LOGGERS
 
 
 class CopyWhenLogged(ModuleType):

@@ -70,7 +70,12 @@ def typed_status(turn: Turn) -> str | None:
     un resto"), by the words of its buttons (situations/typed_answers.yml)."""
     if turn.previous_action != ORGANISM_ACTION:
         return None
-    chosen = get_situations().typed_choice(STATUS_QUESTION, turn.text)
+    return status_of_buttons(STATUS_QUESTION, turn.text)
+
+
+def status_of_buttons(question: str, text: str) -> str | None:
+    """The status of the button of ``question`` whose words are in the text, if any."""
+    chosen = get_situations().typed_choice(question, text)
     return parse_payload(chosen)[1].get("status") if chosen else None
 
 
@@ -78,13 +83,9 @@ def status_in_words(text: str) -> str | None:
     """The status a statement tells in words the NLU did not tag ("je travaille dans un
     supermarché", "I work at Carrefour"), by the words of the status questions' buttons
     (situations/typed_answers.yml): "je ne travaille pas" before "je travaille"."""
-    known = get_situations()
-    for question in (STATUS_BORN_ABROAD_QUESTION, STATUS_QUESTION):
-        chosen = known.typed_choice(question, text)
-        status = parse_payload(chosen)[1].get("status") if chosen else None
-        if status == "sans_emploi" or (status and question == STATUS_QUESTION):
-            return status
-    return None
+    if status_of_buttons(STATUS_BORN_ABROAD_QUESTION, text) == "sans_emploi":
+        return "sans_emploi"
+    return status_of_buttons(STATUS_QUESTION, text)
 
 
 def place_clues(turn: Turn, geo: Geography) -> dict[str, Any]:
