@@ -55,6 +55,7 @@ def read_turn(tracker: Tracker) -> Turn:
     )
     text = text if isinstance(text, str) else ""
     intent = (message.get("intent") or {}).get("name")
+    before = previous_action(tracker)
     return Turn(
         text=text,
         intent=intent,
@@ -62,21 +63,33 @@ def read_turn(tracker: Tracker) -> Turn:
         slots=dict(tracker.slots),
         sender=tracker.sender_id,
         intent_ranking=ranking,
-        previous_action=previous_action(tracker),
-        language=chosen_language(text, intent, entities, tracker.slots.get(LANGUAGE_SLOT)),
+        previous_action=before,
+        language=chosen_language(
+            text, intent, entities, tracker.slots.get(LANGUAGE_SLOT), before in OPENINGS
+        ),
         channel=tracker.get_latest_input_channel(),
     )
 
 
 def chosen_language(
-    text: str, intent: str | None, entities: tuple[Entity, ...], current: Any
+    text: str,
+    intent: str | None,
+    entities: tuple[Entity, ...],
+    current: Any,
+    opening: bool = False,
 ) -> str:
     """The language to answer in: the one a button asks for (the widget's switch sends
     ``/switch_language{"language": "en"}``), else what the words tell (secu.language)."""
     clicked = [e.value for e in entities if e.name == LANGUAGE_SLOT and e.value in LANGUAGES]
     if intent == SWITCH_LANGUAGE and clicked:
         return str(clicked[-1])
-    return conversation_language(text, current, asking=intent == SWITCH_LANGUAGE)
+    asking = intent == SWITCH_LANGUAGE
+    return conversation_language(text, current, asking=asking, opening=opening)
+
+
+OPENINGS = frozenset({None, "action_session_start", "action_greet"})
+"""What the assistant has done before a message that opens the conversation: nothing, or
+only its welcome (the widget opens with the ``/greet`` payload)."""
 
 
 def language_slot(turn: Turn) -> dict[str, str]:

@@ -6,8 +6,9 @@ to French and English. A message decides only when it says enough: the French wo
 English speakers use as they meet them ("carte Vitale", "attestation de droits", "CPAM")
 are taken out first (``data/knowledge/language.yml``), numbers, postal codes, phone
 numbers, masked NIRs and ``RDV-…`` references never count, and a message of fewer than
-``min_words`` words ("ok", "merci", "yes") never changes the language. Asking for a
-language ("in English please", "en français svp", "anglais ?") always does.
+``min_words`` words ("ok", "merci", "yes") never changes the language, except a greeting
+("hello", "bonjour") while nothing typed has told it yet. Asking for a language ("in
+English please", "en français svp", "anglais ?") always does.
 """
 
 from __future__ import annotations
@@ -91,16 +92,13 @@ class LanguageRules:
     marker_confidence: float = 1.0  # …when the detector gives it at least this,
     marker_share: float = 0.5  # …they are at least this share of the message's words…
     marker_ratio: float | None = None  # …and this many times the other's (None: no other)
+    greetings: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    greeting_extras: frozenset[str] = frozenset()  # words a greeting may come with ("bot")
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> LanguageRules:
-        neutral = sorted(
-            (tuple(fold(term).split()) for term in data["neutral_terms"]),
-            key=len,
-            reverse=True,
-        )
         return cls(
-            neutral=tuple(term for term in neutral if term),
+            neutral=word_sequences(data["neutral_terms"]),
             requests={
                 language: tuple(fold(word) for word in words)
                 for language, words in data["requests"].items()
@@ -119,7 +117,21 @@ class LanguageRules:
             marker_ratio=(
                 float(data["markers"]["ratio"]) if data["markers"].get("ratio") else None
             ),
+            greetings={
+                language: word_sequences(data["greetings"][language]) for language in LANGUAGES
+            },
+            greeting_extras=frozenset(fold(str(word)) for word in data["greetings"]["with"]),
         )
+
+
+def word_sequences(terms: list[Any]) -> tuple[tuple[str, ...], ...]:
+    """Folded terms as sequences of words, the longest first.
+
+    >>> word_sequences(["hi", "Good morning"])
+    (('good', 'morning'), ('hi',))
+    """
+    sequences = (tuple(fold(str(term)).split()) for term in terms)
+    return tuple(sorted((s for s in sequences if s), key=len, reverse=True))
 
 
 @lru_cache(maxsize=1)
@@ -240,6 +252,41 @@ def told_by_markers(
     return None
 
 
+def greeted_in(text: str, rules: LanguageRules) -> str | None:
+    """The language of a message made only of one language's greetings (and of the words
+    a greeting comes with: "bot", "there"…), else None.
+
+    >>> rules = LanguageRules((), {}, 3, {}, greetings={
+    ...     "en": (("good", "morning"), ("hello",), ("hi",)), "fr": (("bonjour",),)},
+    ...     greeting_extras=frozenset({"bot", "there"}))
+    >>> [greeted_in(t, rules) for t in ["Hello!", "hi there", "Good morning bot", "bonjour"]]
+    ['en', 'en', 'en', 'fr']
+    >>> [greeted_in(t, rules) for t in ["hello bonjour", "good", "hello carte", "bot", ""]]
+    [None, None, None, None, None]
+    """
+    words = fold(" ".join(telling_words(text, rules))).split()
+    found: set[str] = set()
+    index = 0
+    while index < len(words):
+        matched = next(
+            (
+                (language, len(term))
+                for language, terms in rules.greetings.items()
+                for term in terms
+                if tuple(words[index : index + len(term)]) == term
+            ),
+            None,
+        )
+        if matched is not None:
+            found.add(matched[0])
+            index += matched[1]
+        elif words[index] in rules.greeting_extras:
+            index += 1
+        else:
+            return None
+    return found.pop() if len(found) == 1 else None
+
+
 def requested(text: str, rules: LanguageRules) -> str | None:
     """The language a message asks for by name ("in English please", "en français"),
     if it names exactly one.
@@ -255,16 +302,24 @@ def requested(text: str, rules: LanguageRules) -> str | None:
 
 
 def conversation_language(
-    text: str, current: str | None, asking: bool = False, rules: LanguageRules | None = None
+    text: str,
+    current: str | None,
+    asking: bool = False,
+    rules: LanguageRules | None = None,
+    opening: bool = False,
 ) -> str:
     """The language to answer in: the one asked for (``asking``: the message is a request
-    to change language), else the one the message is clearly written in, else the
-    conversation's so far (French at the start)."""
+    to change language), else the one the message is clearly written in, else, at the
+    conversation's opening (``opening``: nothing but a welcome said yet) and while no
+    language is set (``current`` None), the one it greets in, else the conversation's so
+    far (French at the start)."""
     rules = rules or get_rules()
     known = current if current in LANGUAGES else DEFAULT_LANGUAGE
-    if asking:
-        return requested(text, rules) or detected(text, rules) or known
-    return detected(text, rules) or known
+    told = requested(text, rules) if asking else None
+    told = told or detected(text, rules)
+    if told is None and opening and current not in LANGUAGES:
+        told = greeted_in(text, rules)
+    return told or known
 
 
 DETECTED_TEXTS = 4096

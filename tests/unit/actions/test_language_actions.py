@@ -11,7 +11,7 @@ from actions.greeting import ActionGreet
 from actions.nir_actions import ActionCheckNIR
 from actions.procedures import ActionLookupProcedure, ActionProcedureDocuments
 from actions.say import SAY_ACTIONS
-from tests.adapters import make_tracker, run_action, texts
+from tests.adapters import action_event, make_tracker, run_action, texts, user_event
 from tests.adapters import slot_values as slots
 
 pytestmark = pytest.mark.usefixtures("knowledge_db")
@@ -91,6 +91,36 @@ def test_hello_in_english_is_answered_in_english(domain) -> None:
     messages, events = run_action(ActionGreet(), tracker, domain)
     assert slots(events)["language"] == "en" and langs(messages) == {"en"}
     assert "Bonjour" not in texts(messages)
+
+
+START = [action_event("action_session_start"), {"event": "session_started"}]
+WELCOMED = [*START, action_event("action_listen"), user_event("/greet", "greet")]
+WELCOMED += [action_event("action_greet"), action_event("action_listen")]
+
+
+@pytest.mark.parametrize("text", ["hello", "Hi!", "hello bot", "hi there", "good morning"])
+@pytest.mark.parametrize("history", [[], START, WELCOMED], ids=["none", "start", "welcomed"])
+def test_a_greeting_opening_the_conversation_sets_its_language(
+    domain, text: str, history: list[dict]
+) -> None:
+    """The first message, or the first after the widget's welcome (it opens with the
+    ``/greet`` payload): "hello" is answered in English, and the slot remembers it."""
+    tracker = make_tracker(text, "greet", history=[*history, action_event("action_listen")])
+    messages, events = run_action(ActionGreet(), tracker, domain)
+    assert slots(events)["language"] == "en" and langs(messages) == {"en"}
+    assert "unofficial" in texts(messages) and "Bonjour" not in texts(messages)
+
+
+def test_a_greeting_later_keeps_the_conversation_in_french(domain) -> None:
+    asked = [*WELCOMED, user_event("j'ai perdu ma carte vitale", "lost_card")]
+    asked += [action_event("action_lookup_procedure"), action_event("action_listen")]
+    messages, events = run_action(
+        ActionGreet(), make_tracker("hello", "greet", history=asked), domain
+    )
+    assert "language" not in slots(events) and langs(messages) == {"fr"}
+    tracker = make_tracker("hi there", "greet", slots={"language": "fr"}, history=WELCOMED)
+    messages, events = run_action(ActionGreet(), tracker, domain)
+    assert "language" not in slots(events) and langs(messages) == {"fr"}
 
 
 def with_key(thirteen: str) -> str:

@@ -103,6 +103,40 @@ def test_asking_for_a_language_by_name_changes_it(text: str, current: str, expec
     assert conversation_language(text, current, asking=True) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("hello", ENGLISH),
+        ("Hi!", ENGLISH),
+        ("hey", ENGLISH),
+        ("hello bot", ENGLISH),
+        ("Hi there", ENGLISH),
+        ("Good morning", ENGLISH),
+        ("good evening everyone", ENGLISH),
+        ("bonjour", FRENCH),
+        ("Salut !", FRENCH),
+        ("coucou", FRENCH),
+        ("hello bonjour", FRENCH),  # both: nothing told, French as at any start
+        ("good", FRENCH),
+        ("hello 06 12 34 56 78", ENGLISH),
+    ],
+)
+def test_a_greeting_opening_the_conversation_tells_its_language(text: str, expected: str) -> None:
+    assert conversation_language(text, None, opening=True) == expected
+
+
+@pytest.mark.parametrize("text", ["hello", "hi there", "good morning", "bonjour", "salut"])
+@pytest.mark.parametrize("current", [FRENCH, ENGLISH])
+def test_a_greeting_never_changes_a_language_set(text: str, current: str) -> None:
+    assert conversation_language(text, current, opening=True) == current
+    assert conversation_language(text, current) == current
+
+
+@pytest.mark.parametrize("text", ["hello", "hi there", "good morning"])
+def test_a_greeting_later_in_the_conversation_keeps_it_french(text: str) -> None:
+    assert conversation_language(text, None) == FRENCH
+
+
 def test_an_unknown_language_slot_starts_in_french() -> None:
     assert conversation_language("ok", None) == FRENCH
     assert conversation_language("ok", "de") == FRENCH
