@@ -69,14 +69,15 @@ class Answer:
 def _answer(key: str, entry: Any, where: str, language: str = DEFAULT_LANGUAGE) -> Answer:
     """The answer in ``language``: its ``text_<language>`` and buttons' ``title_<language>``
     where the file has them, the French otherwise (tests/unit/test_english.py requires
-    them all)."""
+    them all); a button's ``payload_<language>`` where it differs (the welcome's button
+    to the other language)."""
     if not isinstance(entry, dict) or not isinstance(entry.get("text"), str):
         raise ContentError(f"{where}: answer {key!r} needs a text")
     return Answer(
         key=key,
         text=str(localized(entry, "text", language)).strip(),
         buttons=tuple(
-            Button(str(localized(b, "title", language)), str(b["payload"]))
+            Button(str(localized(b, "title", language)), str(localized(b, "payload", language)))
             for b in entry.get("buttons") or ()
         ),
         sources=tuple(entry.get("sources") or ()),

@@ -123,6 +123,16 @@ def test_a_greeting_later_keeps_the_conversation_in_french(domain) -> None:
     assert "language" not in slots(events) and langs(messages) == {"fr"}
 
 
+def test_the_welcome_offers_the_other_language(domain) -> None:
+    """The French welcome offers English (newcomers), the English one French (a French
+    person whose "hello" opened the conversation in English)."""
+    messages, _ = run_action(ActionGreet(), make_tracker("/greet", "greet"), domain)
+    switch = '/switch_language{"language": "%s"}'
+    assert {"title": "In English", "payload": switch % "en"} in messages[0]["buttons"]
+    messages, _ = run_action(ActionGreet(), make_tracker("hello", "greet"), domain)
+    assert {"title": "En français", "payload": switch % "fr"} in messages[0]["buttons"]
+
+
 def with_key(thirteen: str) -> str:
     return f"{thirteen}{97 - int(thirteen) % 97:02d}"
 
