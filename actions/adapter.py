@@ -25,6 +25,11 @@ SWITCH_LANGUAGE = "switch_language"  # "in English please", "en français svp"
 CONSOLE = "cmdline"  # the input channel of `rasa shell`
 
 
+OPENINGS = frozenset({None, "action_session_start", "action_greet"})
+"""What the assistant has done before a message that opens the conversation: nothing, or
+only its welcome (the widget opens with the ``/greet`` payload)."""
+
+
 def previous_action(tracker: Tracker) -> str | None:
     """The last bot action before the latest user message (what the user is answering)."""
     seen_user = False
@@ -85,11 +90,6 @@ def chosen_language(
         return str(clicked[-1])
     asking = intent == SWITCH_LANGUAGE
     return conversation_language(text, current, asking=asking, opening=opening)
-
-
-OPENINGS = frozenset({None, "action_session_start", "action_greet"})
-"""What the assistant has done before a message that opens the conversation: nothing, or
-only its welcome (the widget opens with the ``/greet`` payload)."""
 
 
 def language_slot(turn: Turn) -> dict[str, str]:

@@ -7,8 +7,8 @@ English speakers use as they meet them ("carte Vitale", "attestation de droits",
 are taken out first (``data/knowledge/language.yml``), numbers, postal codes, phone
 numbers, masked NIRs and ``RDV-…`` references never count, and a message of fewer than
 ``min_words`` words ("ok", "merci", "yes") never changes the language, except a greeting
-("hello", "bonjour") while nothing typed has told it yet. Asking for a language ("in
-English please", "en français svp", "anglais ?") always does.
+("hello", "bonjour") that opens the conversation while no language is set. Asking for a
+language ("in English please", "en français svp", "anglais ?") always does.
 """
 
 from __future__ import annotations
@@ -154,6 +154,18 @@ def warm_up() -> None:
     _detector()
 
 
+def term_at(
+    words: list[str], index: int, terms: tuple[tuple[str, ...], ...]
+) -> tuple[str, ...] | None:
+    """The first of ``terms`` (word sequences, the longest first) that ``words`` hold at
+    ``index``, or None.
+
+    >>> term_at(["good", "morning", "bot"], 0, (("good", "morning"), ("good",)))
+    ('good', 'morning')
+    """
+    return next((t for t in terms if tuple(words[index : index + len(t)]) == t), None)
+
+
 def telling_words(text: str, rules: LanguageRules) -> list[str]:
     """The words of a message that can tell its language: the neutral French terms,
     references, numbers and one-letter words taken out.
@@ -167,7 +179,7 @@ def telling_words(text: str, rules: LanguageRules) -> list[str]:
     kept: list[str] = []
     index = 0
     while index < len(words):
-        term = next((t for t in rules.neutral if tuple(folded[index : index + len(t)]) == t), None)
+        term = term_at(folded, index, rules.neutral)
         if term is not None:
             index += len(term)
             continue
@@ -270,16 +282,15 @@ def greeted_in(text: str, rules: LanguageRules) -> str | None:
     while index < len(words):
         matched = next(
             (
-                (language, len(term))
+                (language, term)
                 for language, terms in rules.greetings.items()
-                for term in terms
-                if tuple(words[index : index + len(term)]) == term
+                if (term := term_at(words, index, terms)) is not None
             ),
             None,
         )
         if matched is not None:
             found.add(matched[0])
-            index += matched[1]
+            index += len(matched[1])
         elif words[index] in rules.greeting_extras:
             index += 1
         else:
