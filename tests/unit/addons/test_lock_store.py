@@ -9,11 +9,13 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlparse
 
 import pytest
+from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LockError, _create_from_endpoint_config
 from rasa.core.utils import number_of_sanic_workers
 from rasa.utils.endpoints import EndpointConfig
@@ -120,3 +122,70 @@ def test_endpoints_yml_builds_it_and_rasa_allows_several_workers(monkeypatch) ->
     monkeypatch.setenv("SANIC_WORKERS", "2")
     assert number_of_sanic_workers(store) == 2
     assert number_of_sanic_workers(config) == 2
+
+
+def test_the_lock_is_stored_as_rasa_stores_it_and_read_back_by_rasa() -> None:
+    store = new_store()
+    conversation = f"format-{uuid.uuid4()}"
+    # a lock written by Rasa's own code (another process, an older version) is continued
+    written = TicketLock(conversation)
+    written.issue_ticket(10.0)
+    store.red.set(store.key_prefix + conversation, written.dumps())
+    assert store.issue_and_serving(conversation, 10.0) == (1, 0)
+    lock = store.get_lock(conversation)  # Rasa's reading of what the script wrote
+    assert lock is not None and [t.number for t in lock.tickets] == [0, 1]
+    assert all(9.0 < t.expires - time.time() <= 10.0 for t in lock.tickets)
+    store.finish_serving(conversation, 0)
+    lock = store.get_lock(conversation)
+    assert lock is not None and lock.now_serving == 1
+    store.finish_serving(conversation, 1)
+    assert store.get_lock(conversation) is None
+
+
+def test_expired_tickets_are_dropped_and_numbering_goes_on() -> None:
+    store = new_store()
+    conversation = f"expired-{uuid.uuid4()}"
+    assert store.issue_and_serving(conversation, 0.05) == (0, 0)
+    assert store.issue_and_serving(conversation, 10.0) == (1, 0)  # 0 still served
+    time.sleep(0.1)
+    assert store.issue_and_serving(conversation, 10.0) == (2, 1)  # 0 expired
+    store.update_lock(conversation)
+    lock = store.get_lock(conversation)
+    assert lock is not None and [t.number for t in lock.tickets] == [1, 2]
+    store.delete_lock(conversation)
+
+
+def test_an_uncontested_turn_costs_two_round_trips_to_redis() -> None:
+    store = new_store()
+    conversation = f"trips-{uuid.uuid4()}"
+
+    async def turn() -> str:
+        async with store.lock(conversation):
+            return "served"
+
+    asyncio.run(turn())  # the server learns the scripts (SCRIPT LOAD) on their first use
+    sent: list[str] = []
+    original = store.red.execute_command
+
+    def counted(*args: object, **kwargs: object) -> object:
+        sent.append(str(args[0]))
+        return original(*args, **kwargs)
+
+    store.red.execute_command = counted  # type: ignore[method-assign]
+    assert asyncio.run(turn()) == "served"
+    assert asyncio.run(turn()) == "served"
+    assert sent == ["EVALSHA"] * 4
+    assert store.get_lock(conversation) is None
+
+
+def test_a_turn_whose_ticket_expired_while_waiting_is_a_lock_error() -> None:
+    store = new_store()
+    conversation = f"stale-{uuid.uuid4()}"
+    store.issue_ticket(conversation, lock_lifetime=0.3)  # held, never given back
+
+    async def late_turn() -> None:
+        async with store.lock(conversation, lock_lifetime=0.1):
+            pass
+
+    with pytest.raises(LockError):
+        asyncio.run(asyncio.wait_for(late_turn(), 5))
