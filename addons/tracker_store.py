@@ -22,12 +22,10 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-import sqlalchemy
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import (
     InMemoryTrackerStore,
     TrackerStore,
-    create_engine_kwargs,
     create_tracker_store,
 )
 from rasa.shared.core.domain import Domain
@@ -35,14 +33,13 @@ from rasa.shared.core.events import Event, SessionStarted, deserialise_events
 from rasa.shared.core.slots import Slot
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
-from sqlalchemy import Integer, bindparam, event, func, select, text
+from sqlalchemy import Integer, bindparam, func, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import sessionmaker
-from sqlalchemy.pool import QueuePool
 
 from addons import startup
 from addons.conversation_window import Window, WindowCache, windowed
 from addons.schema_lock import schema_lock
+from addons.sql_engines import add_event_indexes, autocommit_engine, tune_sqlite
 from secu.nir import redact, redact_number
 
 logger = logging.getLogger(__name__)
@@ -141,56 +138,6 @@ def mark_masked(tracker: DialogueStateTracker | None) -> DialogueStateTracker | 
     return tracker
 
 
-EVENT_INDEXES = {
-    "ix_events_sender_type_timestamp": "sender_id, type_name, timestamp",
-    "ix_events_sender_id_id": "sender_id, id",
-}
-
-
-def add_event_indexes(sql: Any) -> None:
-    """Indexes Rasa's SQL store lacks for its own queries: every turn it looks for the
-    conversation's latest session start (sender, type, timestamp) and reads its events in
-    id order (sender, id). Created once, if missing."""
-    with sql.engine.begin() as connection:
-        for name, columns in EVENT_INDEXES.items():
-            connection.execute(text(f"CREATE INDEX IF NOT EXISTS {name} ON events ({columns})"))
-
-
-def tune_sqlite(sql: Any) -> None:
-    """Write-ahead log and normal sync for a SQLite conversation store: a turn's commit no
-    longer waits for two disk flushes (the store cost about 40 ms a turn), and nothing is
-    lost if a process crashes (at most the last turns if the machine loses power).
-
-    Connections are kept open between turns: SQLAlchemy 1.4 opens and closes a SQLite
-    file for every session (``NullPool``), two a turn, with the pragmas again each time
-    (about 2 ms a turn in bench/profile.md). The process's event loop is the only user of
-    the engine; other processes (``make purge``, the review site) open their own.
-    """
-    engine = sql.engine
-    if engine.dialect.name != "sqlite":
-        return
-    if engine.url.database not in (None, "", ":memory:"):
-        engine.dispose()
-        engine = sqlalchemy.create_engine(
-            engine.url,
-            poolclass=QueuePool,
-            pool_size=2,
-            max_overflow=8,
-            connect_args={"check_same_thread": False},
-        )
-        sql.engine = engine
-        sql.sessionmaker = sessionmaker(bind=engine)
-
-    @event.listens_for(engine, "connect")
-    def _pragmas(dbapi_connection: Any, _record: Any) -> None:
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
-
-    engine.dispose()  # connections opened before the listener get the pragmas too
-
-
 STORED = "_events_in_store"
 """Tracker attribute: how many of its events are already in the SQL store."""
 
@@ -247,6 +194,12 @@ class WindowedSQLEvents:
         if engine.dialect.name != "postgresql":
             return engine
         return autocommit_engine(engine.url)
+
+    def reconnect(self) -> None:
+        """Drops the pooled connections of both engines (the checked-out ones stay)."""
+        self.store.engine.dispose()
+        if self._reader() is not self.store.engine:
+            self._reader().dispose()
 
     def _rows_from(self, connection: Any, sender_id: str, first_id: int | None) -> list[Any]:
         """The events from ``first_id`` on (None: from the session's start), in order."""
@@ -305,23 +258,6 @@ class WindowedSQLEvents:
             await self.store._stream_new_events(broker, deserialise_events(rows), tracker.sender_id)
 
 
-_AUTOCOMMIT_ENGINES: dict[str, Any] = {}
-
-
-def autocommit_engine(url: Any) -> Any:
-    """An engine on ``url`` whose connections run each statement on its own (autocommit),
-    one per database and process. SQLAlchemy's per-connection ``AUTOCOMMIT`` option
-    would cost a ``SET default_transaction_isolation`` round trip at each check-in."""
-    key = url.render_as_string(hide_password=False)
-    engine = _AUTOCOMMIT_ENGINES.get(key)
-    if engine is None:
-        # Rasa's settings for its PostgreSQL engine (POSTGRESQL_SCHEMA, POSTGRESQL_POOL_SIZE…)
-        settings = {**create_engine_kwargs(url), "isolation_level": "AUTOCOMMIT"}
-        engine = sqlalchemy.create_engine(url, future=True, **settings)
-        _AUTOCOMMIT_ENGINES[key] = engine
-    return engine
-
-
 ONE_STATEMENT_ROWS = 500
 """Rows psycopg2 writes in one statement (SQLAlchemy's ``executemany_values_page_size``
 is 1,000); a turn adds about ten."""
@@ -374,6 +310,7 @@ class RedactingTrackerStore(TrackerStore):
             else:
                 await self.inner.save(redacted_tracker(tracker, self.domain))
         except Exception as error:
+            self._reconnect()
             raise TrackerStoreUnavailable("save") from error
         if self.sql is not None:
             setattr(tracker, STORED, len(tracker.events))
@@ -384,7 +321,15 @@ class RedactingTrackerStore(TrackerStore):
                 return self.sql.retrieve(sender_id, self.domain.slots)
             return mark_masked(await self.inner.retrieve(sender_id))
         except Exception as error:
+            self._reconnect()
             raise TrackerStoreUnavailable("retrieve") from error
+
+    def _reconnect(self) -> None:
+        """After a failure, the next turn opens new connections, on both engines: the
+        reads and inserts go through one, Rasa's saves of new conversations through the
+        other, and a database restart leaves dead connections in both pools."""
+        if self.sql is not None:
+            self.sql.reconnect()
 
     async def retrieve_full_tracker(self, conversation_id: str) -> DialogueStateTracker | None:
         return await self.inner.retrieve_full_tracker(conversation_id)

@@ -14,7 +14,8 @@ from rasa.shared.core.domain import Domain
 from sqlalchemy import create_engine, inspect
 
 from addons.schema_lock import schema_lock
-from addons.tracker_store import EVENT_INDEXES, RedactingTrackerStore, inner_settings
+from addons.sql_engines import EVENT_INDEXES
+from addons.tracker_store import RedactingTrackerStore, inner_settings
 from tests.databases import new_store_url
 
 

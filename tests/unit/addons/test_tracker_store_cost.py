@@ -12,6 +12,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, 
 from rasa.shared.core.trackers import DialogueStateTracker
 
 import addons.tracker_store as tracker_store
+from addons.sql_engines import autocommit_engine
 from addons.tracker_store import RedactingTrackerStore
 from tests.databases import new_store_url
 
@@ -151,7 +152,7 @@ def test_on_postgresql_a_turn_is_two_statements_outside_any_transaction(tmp_path
             dbapi = connection.connection.dbapi_connection
             sent.append((statement.split()[0].upper(), dbapi.autocommit))
 
-        autocommit = tracker_store.autocommit_engine(store.sql.store.engine.url)
+        autocommit = autocommit_engine(store.sql.store.engine.url)
         for engine in (autocommit, store.sql.store.engine):
             event.listen(engine, "before_cursor_execute", record)
         for index in range(3):
@@ -172,3 +173,40 @@ def test_on_postgresql_a_turn_is_two_statements_outside_any_transaction(tmp_path
         for engine in (autocommit, store.sql.store.engine):
             event.remove(engine, "before_cursor_execute", record)
         autocommit.dispose()
+
+
+def test_after_a_database_restart_one_failed_turn_and_both_engines_reconnect(
+    tmp_path: Path,
+) -> None:
+    """PostgreSQL's connections cut (a restart): the turn that meets a dead connection
+    fails (the user is told), then every kind of turn works again: reads and inserts
+    (our engine) and the first save of a new conversation (Rasa's engine)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    domain = Domain.load(str(ROOT / "domain.yml"))
+    with new_store_url("postgresql", tmp_path, "restart") as url:
+        store = RedactingTrackerStore(domain, inner={"url": url})
+        opening = [ActionExecuted("action_session_start"), SessionStarted()]
+        for sender in ("known", "first"):  # both engines hold a pooled connection
+            asyncio.run(store.save(DialogueStateTracker.from_events(sender, opening, domain.slots)))
+        assert asyncio.run(store.retrieve("known")) is not None
+        admin = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(
+                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+                {"n": make_url(url).database},
+            )
+        admin.dispose()
+        with pytest.raises(tracker_store.TrackerStoreUnavailable):
+            asyncio.run(store.retrieve("known"))
+        new = DialogueStateTracker.from_events("new", opening, domain.slots)
+        asyncio.run(store.save(new))  # Rasa's engine: reconnected too
+        tracker = asyncio.run(store.retrieve("known"))
+        assert tracker is not None
+        turn(tracker, "encore là")
+        asyncio.run(store.save(tracker))
+        back = asyncio.run(store.retrieve("known"))
+        assert back is not None and back.latest_message.text == "encore là"
+        assert asyncio.run(store.retrieve("new")) is not None
+        autocommit_engine(store.sql.store.engine.url).dispose()
