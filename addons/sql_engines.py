@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy
-from rasa.core.tracker_store import create_engine_kwargs
 from sqlalchemy import event, text
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import QueuePool
@@ -51,14 +50,20 @@ def tune_sqlite(sql: Any) -> None:
         sql.engine = engine
         sql.sessionmaker = sessionmaker(bind=engine)
 
+    write_ahead_log(engine)
+    engine.dispose()  # connections opened before the listener get the pragmas too
+
+
+def write_ahead_log(engine: Any) -> None:
+    """Every new SQLite connection of ``engine`` in write-ahead-log mode with normal sync:
+    readers see the pages while a writer writes, and a commit waits for no disk flush."""
+
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
-
-    engine.dispose()  # connections opened before the listener get the pragmas too
 
 
 _AUTOCOMMIT_ENGINES: dict[str, Any] = {}
@@ -71,6 +76,8 @@ def autocommit_engine(url: Any) -> Any:
     key = url.render_as_string(hide_password=False)
     engine = _AUTOCOMMIT_ENGINES.get(key)
     if engine is None:
+        from rasa.core.tracker_store import create_engine_kwargs  # Rasa's, only here
+
         # Rasa's settings for its PostgreSQL engine (POSTGRESQL_SCHEMA, POSTGRESQL_POOL_SIZE…)
         settings = {**create_engine_kwargs(url), "isolation_level": "AUTOCOMMIT"}
         engine = sqlalchemy.create_engine(url, future=True, **settings)

@@ -197,9 +197,10 @@ class WindowedSQLEvents:
 
     def reconnect(self) -> None:
         """Drops the pooled connections of both engines (the checked-out ones stay)."""
+        reader = self._reader()
         self.store.engine.dispose()
-        if self._reader() is not self.store.engine:
-            self._reader().dispose()
+        if reader is not self.store.engine:
+            reader.dispose()
 
     def _rows_from(self, connection: Any, sender_id: str, first_id: int | None) -> list[Any]:
         """The events from ``first_id`` on (None: from the session's start), in order."""

@@ -18,8 +18,6 @@ a conversation leaves the store (retention, erasure), its texts go with it.
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import (
     Boolean,
     Column,
@@ -31,11 +29,11 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    event,
 )
 from sqlalchemy.engine import Engine
 
 from addons.retention import overwrite_deleted_rows
+from addons.sql_engines import write_ahead_log
 from secu.knowledge.db import make_engine
 
 KEY_LENGTH = 200  # group keys, answer keys: longer ones are cut
@@ -113,23 +111,12 @@ answers = Table(
 )
 
 
-def _sqlite_pragmas(engine: Engine) -> None:
-    """Write-ahead log: the pages read while the indexer writes."""
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
-
-
 def review_engine(url: str) -> Engine:
     """An engine on the review database, its tables created if missing. On SQLite, deleted
     rows are overwritten (a conversation erased from the store is erased from the files)."""
     engine = overwrite_deleted_rows(make_engine(url))
     if engine.dialect.name == "sqlite":
-        _sqlite_pragmas(engine)
+        write_ahead_log(engine)  # the pages read while the indexer writes
     metadata.create_all(engine)
     return engine
 
