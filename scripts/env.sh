@@ -38,6 +38,12 @@ export WEB_PORT="${WEB_PORT:-8080}"
 export RASA_PUBLIC_URL="${RASA_PUBLIC_URL:-http://localhost:$RASA_PORT}"
 export CORS_ORIGINS="${CORS_ORIGINS:-http://localhost:$WEB_PORT http://127.0.0.1:$WEB_PORT}"
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
+# NumPy's OpenBLAS on this processor's own vector kernels, not on the generic ones it
+# falls back to for a processor model it does not know (addons/blas_kernels.py).
+if [ -z "${OPENBLAS_CORETYPE:-}" ] && [ -x "$VENV/bin/python" ]; then
+  OPENBLAS_CORETYPE="$("$VENV/bin/python" -m addons.blas_kernels 2>/dev/null || true)"
+  if [ -n "$OPENBLAS_CORETYPE" ]; then export OPENBLAS_CORETYPE; else unset OPENBLAS_CORETYPE; fi
+fi
 export RASA_TELEMETRY_ENABLED=false
 export SQLALCHEMY_SILENCE_UBER_WARNING=1
 mkdir -p "$VAR_DIR" "$LOG_DIR"

@@ -85,6 +85,9 @@ def main(argv: list[str]) -> Any:
         print(__doc__, file=sys.stderr)
         return 2
     die_with_parent()
+    from addons import blas_kernels
+
+    blas_kernels.install()  # before anything loads NumPy's OpenBLAS
     if os.environ.get("QUIET_WARNINGS") == "1":
         quiet_known_warnings()
     if argv[0] == "rasa":
