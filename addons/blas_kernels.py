@@ -19,7 +19,7 @@ Prescott's in the last bits only (another order of the same sums):
 ``tests/integration/test_diet_numpy.py`` and ``test_model_loading.py`` compare the
 predictions with TensorFlow's.
 
-Measured on the reference machine (1 December 2026): DIET's nine products for a message
+Measured on the reference machine (2 December 2026): DIET's nine products for a message
 of 25 positions 0.57 to 0.75 ms on Prescott's kernels, 0.19 to 0.22 ms on SkylakeX's; in
 DIET's whole NumPy prediction of the realistic held-out messages, about 0.3 ms a message
 less (the rest is element-wise work: GELU, softmax, the CRF).
