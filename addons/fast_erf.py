@@ -1,6 +1,6 @@
 """The error function on float32 arrays, for GELU: a quarter of SciPy's time.
 
-DIET's and TED's NumPy predictions apply the exact GELU, ``x / 2 * (1 + erf(x / √2))``,
+DIET's and TED's NumPy predictions apply GELU, ``x / 2 * (1 + erf(x / √2))``,
 to the transformer's feed-forward layer (a message of 25 positions: 12,800 values) and
 to its output. SciPy's ``erf`` computes each float32 value in double precision, one at a
 time: 0.25 ms for those 12,800 values on the reference machine. Here the rational

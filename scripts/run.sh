@@ -68,8 +68,9 @@ else
 fi
 
 # Both servers load at once: the action server its content (about 5 s), Rasa its model
-# (about 12 s), so Rasa listens after the action server answers, 4 to 5 s sooner than
-# one after the other (bench/first_answer.sh: 16 to 17 s to the first answer before).
+# (about 12 s), so Rasa normally listens after the action server answers (a message
+# before that gets the technical apology, test_faults.py): 13.4 to 16.5 s to the first
+# answer instead of 16.0 to 17.0 one after the other (bench/first_answer.sh).
 # An action server that does not come up stops everything, as before.
 for _ in $(seq 1 120); do
   if curl -fsS "http://127.0.0.1:$ACTION_PORT/health" >/dev/null 2>&1; then break; fi
