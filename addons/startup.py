@@ -18,6 +18,7 @@ from addons import (
     event_types,
     gc_freeze,
     graph_runner,
+    lexical_features,
     memo_keys,
     nlu,
     regex_cache,
@@ -49,6 +50,7 @@ def install() -> None:
     memo_keys.install()  # the memoisation's table looked up by JSON, not compressed each time
     slot_copy.install()  # a tracker's slots copied directly, not through copy's protocol
     count_vectors.install()  # a message's count vectors counted directly, not via scikit-learn
+    lexical_features.install()  # a token's lexical features read once, not once a window
     debug_copies.install()  # Rasa's debug lines copy their values only when they are written
     applied_events.install()  # the events that apply found with a table lookup an event
     tracker_copy.install()  # a tracker copied from its state, not by replaying its events
