@@ -28,6 +28,11 @@ def write_report(results: list[Result], path: Path, conversation: list[str]) -> 
             "realistic_p95_ms",
             "{:.0f} ms",
         ),
+        (
+            "CPU a turn in people's words (the servers; the load generator beside)",
+            "realistic_cpu",
+            "{}",
+        ),
         ("peak memory of the Rasa process(es)", "peak_rss_mb", "{:.0f} MB"),
         ("turn cost, turns 1-10 (median)", "turn1_ms", "{:.0f} ms"),
         ("turn cost, last 10 turns of the long conversation (median)", "turn500_ms", "{:.0f} ms"),

@@ -41,7 +41,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -82,6 +82,11 @@ class Result:
     concurrent_p95_ms: float = 0.0
     realistic_msg_s: float = 0.0  # the same in people's words (bench/realistic_load.py)
     realistic_p95_ms: float = 0.0
+    # CPU a turn in people's words, by process: the Rasa process(es), the action server,
+    # and the load generator itself (it shares the machine's cores with the servers)
+    realistic_cpu_rasa_ms: float = 0.0
+    realistic_cpu_actions_ms: float = 0.0
+    realistic_cpu_client_ms: float = 0.0
     peak_rss_mb: float = 0.0
     turn1_ms: float = 0.0
     turn500_ms: float = 0.0
@@ -90,6 +95,16 @@ class Result:
     notes: list[str] = field(default_factory=list)
     answers: list[str] = field(default_factory=list)  # the benchmark conversation's, in order
     long_ms: list[float] = field(default_factory=list)  # every turn of the long conversation
+
+    @property
+    def realistic_cpu(self) -> str:
+        """The servers' CPU a turn in people's words, and the load generator's beside it."""
+        servers = self.realistic_cpu_rasa_ms + self.realistic_cpu_actions_ms
+        return (
+            f"{servers:.1f} ms ({self.realistic_cpu_rasa_ms:.1f} Rasa + "
+            f"{self.realistic_cpu_actions_ms:.1f} actions; load generator "
+            f"{self.realistic_cpu_client_ms:.1f})"
+        )
 
 
 def free_port() -> int:
@@ -134,6 +149,19 @@ def children(pid: int) -> list[int]:
         return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
     except OSError:
         return []
+
+
+def cpu_seconds(pids: Iterable[int]) -> float:
+    """User + system CPU time of the processes so far (Linux /proc, in clock ticks); a
+    process that is gone counts for nothing."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -303,9 +331,20 @@ def measure(
             wall = time.perf_counter() - started
             result.throughput_msg_s = len(concurrent) / wall
             result.concurrent_p95_ms = percentile(concurrent, 0.95)
+            serving = [rasa.pid, *children(rasa.pid)]
+            actions = servers.processes[0].pid
+            cpu_before = cpu_seconds(serving), cpu_seconds([actions]), time.process_time()
             real, failed, wall = realistic_load(
                 functools.partial(send, url), f"real-{uuid.uuid4()}"
             )
+            cpu_after = cpu_seconds(serving), cpu_seconds([actions]), time.process_time()
+            rasa_ms, actions_ms, client_ms = (
+                (after - before) * 1000 / len(real)
+                for before, after in zip(cpu_before, cpu_after, strict=True)
+            )
+            result.realistic_cpu_rasa_ms = rasa_ms
+            result.realistic_cpu_actions_ms = actions_ms
+            result.realistic_cpu_client_ms = client_ms
             result.realistic_msg_s = len(real) / wall
             result.realistic_p95_ms = percentile(real, 0.95)
             result.errors += failed

@@ -26,7 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.bench_turns import CONVERSATION  # noqa: E402
+from bench.bench_turns import CONVERSATION, cpu_seconds  # noqa: E402
 from bench.realistic_load import held_out_messages  # noqa: E402
 
 PARTS = {
@@ -85,12 +85,6 @@ async def play(agent, sender: str, texts: list[str]) -> list[float]:
     return times
 
 
-def process_cpu_seconds(pid: int) -> float:
-    """User + system CPU time of another process (Linux /proc, clock ticks)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 async def cpu_per_message(agent, action_pid: int, conversations: int) -> str:
     """CPU per message without the profiler: this process's CPU time (every thread:
     TensorFlow's included) around each message, and the action server's CPU time over
@@ -103,7 +97,7 @@ async def cpu_per_message(agent, action_pid: int, conversations: int) -> str:
     scans_before = dict(SCAN_COUNTS)
     rasa_each: list[float] = []
     wall: list[float] = []
-    action_before = process_cpu_seconds(action_pid)
+    action_before = cpu_seconds([action_pid])
     for _ in range(conversations):
         sender = f"cpu-{uuid.uuid4()}"
         for text in CONVERSATION:
@@ -111,7 +105,7 @@ async def cpu_per_message(agent, action_pid: int, conversations: int) -> str:
             await play(agent, sender, [text])
             rasa_each.append((time.process_time() - cpu) * 1000)
             wall.append((time.perf_counter() - started) * 1000)
-    actions_ms = (process_cpu_seconds(action_pid) - action_before) * 1000 / len(rasa_each)
+    actions_ms = (cpu_seconds([action_pid]) - action_before) * 1000 / len(rasa_each)
     scans = {key: SCAN_COUNTS[key] - scans_before[key] for key in SCAN_COUNTS}
     deferred = COUNTS["deferred"] - before["deferred"]
     computed = COUNTS["computed"] - before["computed"]
