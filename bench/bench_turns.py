@@ -41,7 +41,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -49,6 +49,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.bench_report import plot, write_report  # noqa: E402
+from bench.processes import children, cpu_seconds, peak_rss_mb, serving_alive  # noqa: E402
 from bench.realistic_load import realistic_load  # noqa: E402
 from bench.stock import stock_model  # noqa: E402
 
@@ -141,46 +142,6 @@ def send(url: str, sender: str, message: str, timeout: float = 60) -> tuple[floa
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else 0.0
-
-
-def children(pid: int) -> list[int]:
-    """The live child processes of ``pid`` (Sanic's workers when there are several)."""
-    try:
-        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
-
-
-def cpu_seconds(pids: Iterable[int]) -> float:
-    """User + system CPU time of the processes so far (Linux /proc, in clock ticks); a
-    process that is gone counts for nothing."""
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
-
-
-def peak_rss_mb(pid: int) -> float:
-    """VmHWM of the process and its children (Sanic workers), in MB."""
-    total = 0.0
-    for one in [pid, *children(pid)]:
-        try:
-            for line in Path(f"/proc/{one}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    total += int(line.split()[1]) / 1024
-        except OSError:
-            continue
-    return total
-
-
-def serving_alive(pid: int, workers: int) -> str:
-    """Serving processes alive, of those started (a dead worker fails no turn, 1 Dec. 2026)."""
-    alive = int(Path(f"/proc/{pid}").exists()) if workers <= 1 else len(children(pid))
-    return f"{alive} of {workers}"
 
 
 STOCK_ENDPOINTS = """\

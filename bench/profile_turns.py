@@ -26,7 +26,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.bench_turns import CONVERSATION, cpu_seconds  # noqa: E402
+from bench.bench_turns import CONVERSATION  # noqa: E402
+from bench.processes import cpu_seconds  # noqa: E402
 from bench.realistic_load import held_out_messages  # noqa: E402
 
 PARTS = {

@@ -28,10 +28,10 @@ from bench.bench_turns import (
     CONVERSATION,
     ROOT,
     Servers,
-    peak_rss_mb,
     percentile,
     send,
 )
+from bench.processes import peak_rss_mb
 
 
 def stored_user_texts(url: str) -> dict[str, list[str]]:

@@ -10,7 +10,8 @@ import time
 from pathlib import Path
 
 from bench.bench_report import write_report
-from bench.bench_turns import Result, cpu_seconds
+from bench.bench_turns import Result
+from bench.processes import cpu_seconds
 
 BUSY = "import time\nend = time.process_time() + 0.5\nwhile time.process_time() < end: pass\n"
 

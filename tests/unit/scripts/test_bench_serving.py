@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 
-from bench.bench_turns import children, serving_alive
+from bench.processes import children, serving_alive
 
 
 def test_a_process_serving_alone_counts_itself() -> None:
