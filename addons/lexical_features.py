@@ -40,19 +40,19 @@ Position = tuple[int, list[tuple[str, dict[str, int]]]]
 
 
 def plan(featurizer: LexicalSyntacticFeaturizer) -> tuple[list[str], list[Position]] | None:
-    """The feature names to compute per token and the window positions, built once per
-    featuriser and vocabulary; None when Rasa's own code must run."""
+    """The feature names to compute per token (those with a vocabulary) and the window
+    positions, built once per featuriser and vocabulary; None when Rasa's own code must
+    run."""
     vocabulary = featurizer._feature_to_idx_dict
     cached = featurizer.__dict__.get(_PLAN)
     if cached is not None and cached[0] is vocabulary:
         return cached[1]
     config = featurizer._feature_config
-    names = list(dict.fromkeys(name for names in config for name in names))
-    if set(names) - set(LexicalSyntacticFeaturizer.SUPPORTED_FEATURES):
+    configured = {name for names in config for name in names}
+    if configured - set(LexicalSyntacticFeaturizer.SUPPORTED_FEATURES):
         built = None
     else:
-        size = len(config)
-        first = -(size // 2)
+        first = -(len(config) // 2)
         positions: list[Position] = []
         for window_position, position_names in enumerate(config):
             pairs = []
@@ -61,6 +61,8 @@ def plan(featurizer: LexicalSyntacticFeaturizer) -> tuple[list[str], list[Positi
                 if mapping:
                     pairs.append((name, mapping))
             positions.append((first + window_position, pairs))
+        # only the features some window position has a vocabulary for are computed
+        names = list(dict.fromkeys(name for _, pairs in positions for name, _ in pairs))
         built = (names, positions)
     featurizer.__dict__[_PLAN] = (vocabulary, built)
     return built
